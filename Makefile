@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make [KDIR=/path/to/kernel/headers]   probe the kernel, build hwpt.ko
+#   make check                             run every test tier
+#   make demo                              boot a VM and show hwpt working
+#
+KDIR ?= /lib/modules/$(shell uname -r)/build
+CONFTEST_H := src/module/conftest.h
+
+all: module
+
+# The probes run against the target kernel first; they rewrite the header
+# only when the kernel or the probes changed.
+module:
+	src/module/conftest.sh $(KDIR) $(CONFTEST_H)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean-module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf src/module/.conftest $(CONFTEST_H)
+
+clean:
+	rm -rf build src/module/.conftest $(CONFTEST_H)
+	find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name '*.o.d' \) -not -path './.git/*' -delete
+	rm -f Module.symvers modules.order
+	$(MAKE) -C tests/unit clean
+
+unit:
+	$(MAKE) -C tests/unit check
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+.PHONY: all module clean-module clean unit check demo

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ioctl surface: one table entry per command, stating the argument
+ * structure and the smallest size userspace may pass, and one dispatcher
+ * that applies the uAPI's size rules before any handler runs.
+ */
+#include <linux/fs.h>
+#include <linux/uaccess.h>
+
+#include "hwpt_priv.h"
+
+static int hwpt_destroy(struct hwpt_ucmd *ucmd)
+{
+	struct hwpt_destroy *cmd = ucmd->cmd;
+
+	return hwpt_object_destroy(&ucmd->ctx->table, cmd->id, NULL);
+}
+
+/* Writes the (possibly updated) argument back, as far as userspace has room. */
+int hwpt_ucmd_respond(struct hwpt_ucmd *ucmd, size_t length)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
+			 min_t(size_t, ucmd->user_size, length)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Large enough for the argument of any command. */
+union hwpt_ucmd_buffer {
+	struct hwpt_destroy destroy;
+	struct hwpt_get_info get_info;
+	struct hwpt_ioas_alloc ioas_alloc;
+};
+
+struct hwpt_ioctl_op {
+	unsigned int size;
+	unsigned int min_size;
+	unsigned int ioctl_num;
+	int (*execute)(struct hwpt_ucmd *ucmd);
+};
+
+#define HWPT_IOCTL(_ioctl, _fn, _struct, _last)                             \
+	[_IOC_NR(_ioctl) - HWPT_CMD_BASE] = {                               \
+		.size = sizeof(_struct) +                                   \
+			BUILD_BUG_ON_ZERO(sizeof(union hwpt_ucmd_buffer) <  \
+					  sizeof(_struct)),                 \
+		.min_size = offsetofend(_struct, _last),                    \
+		.ioctl_num = _ioctl,                                        \
+		.execute = _fn,                                             \
+	}
+
+static const struct hwpt_ioctl_op hwpt_ioctl_ops[] = {
+	HWPT_IOCTL(HWPT_DESTROY, hwpt_destroy, struct hwpt_destroy, id),
+	HWPT_IOCTL(HWPT_IOAS_ALLOC, hwpt_ioas_alloc_ioctl,
+		   struct hwpt_ioas_alloc, out_ioas_id),
+	HWPT_IOCTL(HWPT_GET_INFO, hwpt_get_info, struct hwpt_get_info,
+		   __reserved),
+};
+
+long hwpt_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct hwpt_ucmd ucmd = {
+		.ctx = filp->private_data,
+		.ubuffer = (void __user *)arg,
+	};
+	const struct hwpt_ioctl_op *op;
+	union hwpt_ucmd_buffer buf;
+	unsigned int nr = _IOC_NR(cmd);
+	int rc;
+
+	if (nr < HWPT_CMD_BASE || nr - HWPT_CMD_BASE >= ARRAY_SIZE(hwpt_ioctl_ops))
+		return -ENOTTY;
+	op = &hwpt_ioctl_ops[nr - HWPT_CMD_BASE];
+	if (!op->execute || op->ioctl_num != cmd)
+		return -ENOTTY;
+
+	rc = get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer);
+	if (rc)
+		return rc;
+	if (ucmd.user_size < op->min_size)
+		return -EINVAL;
+	ucmd.cmd = &buf;
+	/* Bytes past what we know must be zero: E2BIG otherwise. */
+	rc = copy_struct_from_user(ucmd.cmd, op->size, ucmd.ubuffer,
+				   ucmd.user_size);
+	if (rc)
+		return rc;
+	return op->execute(&ucmd);
+}

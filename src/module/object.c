@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Object table of an open /dev/hwpt file: IDs, lookup, two-phase creation,
+ * destruction that refuses while others depend on an object, and leaf-first
+ * teardown on close.
+ */
+#include <linux/err.h>
+#include <linux/slab.h>
+
+#include "inject.h"
+#include "object.h"
+
+void hwpt_table_init(struct hwpt_table *t)
+{
+	xa_init_flags(&t->objects, XA_FLAGS_ALLOC1);
+	init_waitqueue_head(&t->destroy_wait);
+}
+
+/*
+ * First phase of creation: memory and a reserved ID. The object is not
+ * visible to lookups until hwpt_object_finalize(), so the creator can fill
+ * it in and fail without anyone having seen it.
+ */
+struct hwpt_object *__hwpt_object_alloc(struct hwpt_table *t, size_t size,
+					const struct hwpt_object_type *type)
+{
+	struct hwpt_object *obj;
+	int rc;
+
+	if (hwpt_should_fail())
+		return ERR_PTR(-ENOMEM);
+	obj = kzalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	obj->type = type;
+	refcount_set(&obj->refs, 1);
+	rc = xa_alloc(&t->objects, &obj->id, XA_ZERO_ENTRY, xa_limit_31b,
+		      GFP_KERNEL_ACCOUNT);
+	if (rc) {
+		kfree(obj);
+		return ERR_PTR(rc);
+	}
+	return obj;
+}
+
+/* Second phase: publish. Nothing may fail after this. */
+void hwpt_object_finalize(struct hwpt_table *t, struct hwpt_object *obj)
+{
+	void *old;
+
+	old = xa_store(&t->objects, obj->id, obj, GFP_KERNEL);
+	/* The ID was reserved, so the store needs no memory. */
+	WARN_ON(old != NULL);
+}
+
+/* Undo hwpt_object_alloc() of an object that was never finalized. */
+void hwpt_object_abort(struct hwpt_table *t, struct hwpt_object *obj)
+{
+	xa_erase(&t->objects, obj->id);
+	kfree(obj);
+}
+
+struct hwpt_object *hwpt_object_get(struct hwpt_table *t, u32 id,
+				    const struct hwpt_object_type *type)
+{
+	struct hwpt_object *obj;
+
+	xa_lock(&t->objects);
+	obj = xa_load(&t->objects, id);
+	if (!obj || (type && obj->type != type))
+		obj = ERR_PTR(-ENOENT);
+	else
+		refcount_inc(&obj->refs);
+	xa_unlock(&t->objects);
+	return obj;
+}
+
+void hwpt_object_put(struct hwpt_table *t, struct hwpt_object *obj)
+{
+	if (refcount_dec_and_test(&obj->refs))
+		wake_up(&t->destroy_wait);
+}
+
+/*
+ * Make @obj a dependency of another object. The caller holds a reference
+ * from hwpt_object_get(); fails if a destroy has already taken @obj out of
+ * the table.
+ */
+int hwpt_object_add_user(struct hwpt_table *t, struct hwpt_object *obj)
+{
+	int rc = -ENOENT;
+
+	xa_lock(&t->objects);
+	if (xa_load(&t->objects, obj->id) == obj) {
+		obj->users++;
+		rc = 0;
+	}
+	xa_unlock(&t->objects);
+	return rc;
+}
+
+void hwpt_object_drop_user(struct hwpt_table *t, struct hwpt_object *obj)
+{
+	xa_lock(&t->objects);
+	WARN_ON(!obj->users);
+	obj->users--;
+	xa_unlock(&t->objects);
+}
+
+static void hwpt_object_free(struct hwpt_object *obj)
+{
+	obj->type->destroy(obj);
+	kfree(obj);
+}
+
+int hwpt_object_destroy(struct hwpt_table *t, u32 id,
+			const struct hwpt_object_type *type)
+{
+	struct hwpt_object *obj;
+
+	xa_lock(&t->objects);
+	obj = xa_load(&t->objects, id);
+	if (!obj || (type && obj->type != type)) {
+		xa_unlock(&t->objects);
+		return -ENOENT;
+	}
+	if (obj->users) {
+		xa_unlock(&t->objects);
+		return -EBUSY;
+	}
+	__xa_erase(&t->objects, id);
+	xa_unlock(&t->objects);
+
+	/* Out of the table: wait for the ioctls still using it to finish. */
+	if (!refcount_dec_and_test(&obj->refs))
+		wait_event(t->destroy_wait, !refcount_read(&obj->refs));
+	hwpt_object_free(obj);
+	return 0;
+}
+
+/*
+ * On close no ioctl can run any more. Destroy the objects nothing depends
+ * on, which releases their parents, until the table is empty.
+ */
+void hwpt_table_destroy_all(struct hwpt_table *t)
+{
+	struct hwpt_object *obj;
+	unsigned long id;
+	bool progress;
+
+	do {
+		progress = false;
+		xa_for_each(&t->objects, id, obj) {
+			if (obj->users)
+				continue;
+			xa_erase(&t->objects, id);
+			hwpt_object_free(obj);
+			progress = true;
+		}
+	} while (progress);
+	/* A dependency cycle would be a bug: leak rather than free in use. */
+	WARN_ON(!xa_empty(&t->objects));
+	xa_destroy(&t->objects);
+}

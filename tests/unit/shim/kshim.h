@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Just enough of the kernel's API, in userspace, to build the module's pure
+ * logic files (object table, ...) for the unit tests. Each header in linux/ here
+ * includes this file. Semantics follow the kernel where the tests depend on
+ * them: xa_alloc() hands out the lowest free index, XA_ZERO_ENTRY reserves
+ * an index that xa_load() does not see, WARN_ON() is counted so that tests
+ * can assert none fired.
+ */
+#ifndef KSHIM_H
+#define KSHIM_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int gfp_t;
+
+#define GFP_KERNEL 0
+#define GFP_KERNEL_ACCOUNT 0
+#define __user
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* Warnings */
+extern int kshim_warnings;
+#define WARN_ON(cond)                                                    \
+	({                                                               \
+		bool __c = (cond);                                       \
+		if (__c) {                                               \
+			kshim_warnings++;                                \
+			fprintf(stderr, "# WARN_ON(%s) at %s:%d\n",      \
+				#cond, __FILE__, __LINE__);              \
+		}                                                        \
+		__c;                                                     \
+	})
+
+/* Error pointers */
+#define MAX_ERRNO 4095
+#define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
+static inline void *ERR_PTR(long error) { return (void *)error; }
+static inline long PTR_ERR(const void *ptr) { return (long)ptr; }
+static inline bool IS_ERR(const void *ptr) { return IS_ERR_VALUE(ptr); }
+static inline void *ERR_CAST(const void *ptr) { return (void *)ptr; }
+
+/* Memory */
+static inline void *kzalloc(size_t size, gfp_t gfp)
+{
+	(void)gfp;
+	return calloc(1, size);
+}
+static inline void kfree(const void *p) { free((void *)p); }
+
+/* Reference counts: plain ints, the unit tests are single threaded. */
+typedef struct { int refs; } refcount_t;
+static inline void refcount_set(refcount_t *r, int n) { r->refs = n; }
+static inline unsigned int refcount_read(const refcount_t *r) { return r->refs; }
+static inline void refcount_inc(refcount_t *r) { WARN_ON(r->refs <= 0); r->refs++; }
+static inline bool refcount_dec_and_test(refcount_t *r)
+{
+	WARN_ON(r->refs <= 0);
+	return --r->refs == 0;
+}
+
+/*
+ * Wait queues. A single-threaded test cannot block: wait_event() calls the
+ * test's hook, standing in for the other threads, and then insists the
+ * condition holds.
+ */
+typedef struct { int unused; } wait_queue_head_t;
+extern void (*kshim_wait_hook)(void);
+static inline void init_waitqueue_head(wait_queue_head_t *wq) { (void)wq; }
+static inline void wake_up(wait_queue_head_t *wq) { (void)wq; }
+#define wait_event(wq, cond)                                             \
+	do {                                                             \
+		(void)(wq);                                              \
+		if (!(cond) && kshim_wait_hook)                          \
+			kshim_wait_hook();                               \
+		if (!(cond)) {                                           \
+			fprintf(stderr, "# wait_event(%s) blocks forever\n", \
+				#cond);                                  \
+			abort();                                         \
+		}                                                        \
+	} while (0)
+
+/* XArray: a growable array, enough for ID tables. */
+struct xarray {
+	void **slots;
+	unsigned long size;
+	unsigned int flags;
+};
+typedef struct { u32 min, max; } xa_limit;
+#define XA_LIMIT(lo, hi) ((xa_limit){ .min = (lo), .max = (hi) })
+#define xa_limit_31b XA_LIMIT(0, INT32_MAX)
+#define XA_FLAGS_ALLOC1 1u
+#define XA_ZERO_ENTRY ((void *)0x406)	/* as the kernel's xa_mk_internal(257) */
+
+void xa_init_flags(struct xarray *xa, unsigned int flags);
+void *xa_load(struct xarray *xa, unsigned long index);
+int xa_alloc(struct xarray *xa, u32 *id, void *entry, xa_limit limit, gfp_t gfp);
+void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp);
+void *xa_erase(struct xarray *xa, unsigned long index);
+#define __xa_erase xa_erase
+bool xa_empty(const struct xarray *xa);
+void xa_destroy(struct xarray *xa);
+void *xa_find_from(struct xarray *xa, unsigned long *index);
+#define xa_lock(xa) ((void)(xa))
+#define xa_unlock(xa) ((void)(xa))
+#define xa_for_each(xa, index, entry)                                    \
+	for ((index) = 0; ((entry) = xa_find_from((xa), &(index))) != NULL; \
+	     (index)++)
+
+#endif /* KSHIM_H */
