@@ -7,11 +7,103 @@
 #ifndef HWPT_COMPAT_H
 #define HWPT_COMPAT_H
 
+#include <linux/err.h>
 #include <linux/hwpt.h>
+#include <linux/iommu.h>
 #include <linux/kconfig.h>
+#include <linux/pci.h>
 #include <linux/types.h>
 
 #include "conftest.h"
+
+#ifdef HAVE_GROUP_HANDLE_API
+/*
+ * Exported (namespace IOMMUFD_INTERNAL) but prototyped only in the kernel's
+ * private drivers/iommu/iommu-priv.h; the same on every kernel that has
+ * them (checked against 6.12 and 7.2).
+ */
+int iommu_attach_group_handle(struct iommu_domain *domain,
+			      struct iommu_group *group,
+			      struct iommu_attach_handle *handle);
+void iommu_detach_group_handle(struct iommu_domain *domain,
+			       struct iommu_group *group);
+int iommu_replace_group_handle(struct iommu_group *group,
+			       struct iommu_domain *new_domain,
+			       struct iommu_attach_handle *handle);
+#endif
+
+/* A paging domain for @dev's IOMMU; it does not keep @dev. */
+static inline struct iommu_domain *hwpt_compat_domain_alloc(struct device *dev)
+{
+#if defined(HAVE_PAGING_DOMAIN_ALLOC_FLAGS)
+	return iommu_paging_domain_alloc_flags(dev, 0);
+#elif defined(HAVE_PAGING_DOMAIN_ALLOC)
+	return iommu_paging_domain_alloc(dev);
+#else
+	struct iommu_domain *domain = iommu_domain_alloc(dev->bus);
+
+	return domain ? domain : ERR_PTR(-ENOMEM);
+#endif
+}
+
+static inline int hwpt_compat_map(struct iommu_domain *domain,
+				  unsigned long iova, phys_addr_t paddr,
+				  size_t size, int prot)
+{
+#ifdef HAVE_IOMMU_MAP_GFP
+	return iommu_map(domain, iova, paddr, size, prot, GFP_KERNEL_ACCOUNT);
+#else
+	return iommu_map(domain, iova, paddr, size, prot);
+#endif
+}
+
+/*
+ * DMA ownership: per device where the core has it; else per group, claimed
+ * by the group's first bound device (@first) and released by its last.
+ */
+static inline int hwpt_compat_claim_dma(struct device *dev,
+					struct iommu_group *group, void *owner,
+					bool first)
+{
+#ifdef HAVE_DEVICE_DMA_OWNER
+	return iommu_device_claim_dma_owner(dev, owner);
+#else
+	return first ? iommu_group_claim_dma_owner(group, owner) : 0;
+#endif
+}
+
+static inline void hwpt_compat_release_dma(struct device *dev,
+					   struct iommu_group *group, bool last)
+{
+#ifdef HAVE_DEVICE_DMA_OWNER
+	iommu_device_release_dma_owner(dev);
+#else
+	if (last)
+		iommu_group_release_dma_owner(group);
+#endif
+}
+
+/* Force (or with "" stop forcing) the driver @pdev binds to. */
+static inline int hwpt_compat_set_driver_override(struct pci_dev *pdev,
+						  const char *name)
+{
+#ifdef HAVE_DEVICE_SET_DRIVER_OVERRIDE
+	return device_set_driver_override(&pdev->dev, name);
+#else
+	return driver_set_override(&pdev->dev, &pdev->driver_override, name,
+				   strlen(name));
+#endif
+}
+
+/* Group attach, replace and detach; compat.c. */
+struct hwpt_attach_handle;
+int hwpt_compat_attach(struct iommu_group *group, struct iommu_domain *domain,
+		       struct hwpt_attach_handle **handle);
+int hwpt_compat_replace(struct iommu_group *group, struct iommu_domain *old,
+			struct iommu_domain *new,
+			struct hwpt_attach_handle **handle, bool *lost_old);
+void hwpt_compat_detach(struct iommu_group *group, struct iommu_domain *domain,
+			struct hwpt_attach_handle **handle);
 
 /* What the kernel's exports let this module do, as HWPT_CAP_* bits. */
 static inline u64 hwpt_compat_caps(void)

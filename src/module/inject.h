@@ -13,4 +13,7 @@
 bool hwpt_should_fail(void);
 bool hwpt_inject_enabled(void);
 
+/* @call, or @err instead when the injected failure is due here. */
+#define hwpt_inject(err, call) (hwpt_should_fail() ? (err) : (call))
+
 #endif /* HWPT_INJECT_H */

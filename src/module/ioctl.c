@@ -30,6 +30,14 @@ union hwpt_ucmd_buffer {
 	struct hwpt_destroy destroy;
 	struct hwpt_get_info get_info;
 	struct hwpt_ioas_alloc ioas_alloc;
+	struct hwpt_ioas_iova_ranges iova_ranges;
+	struct hwpt_ioas_map map;
+	struct hwpt_ioas_unmap unmap;
+	struct hwpt_hwpt_alloc hwpt_alloc;
+	struct hwpt_device_bind bind;
+	struct hwpt_device_attach attach;
+	struct hwpt_device_detach detach;
+	struct hwpt_device_get get;
 };
 
 struct hwpt_ioctl_op {
@@ -53,8 +61,26 @@ static const struct hwpt_ioctl_op hwpt_ioctl_ops[] = {
 	HWPT_IOCTL(HWPT_DESTROY, hwpt_destroy, struct hwpt_destroy, id),
 	HWPT_IOCTL(HWPT_IOAS_ALLOC, hwpt_ioas_alloc_ioctl,
 		   struct hwpt_ioas_alloc, out_ioas_id),
+	HWPT_IOCTL(HWPT_IOAS_IOVA_RANGES, hwpt_ioas_iova_ranges_ioctl,
+		   struct hwpt_ioas_iova_ranges, out_iova_alignment),
+	HWPT_IOCTL(HWPT_IOAS_MAP, hwpt_ioas_map_ioctl, struct hwpt_ioas_map,
+		   iova),
+	HWPT_IOCTL(HWPT_IOAS_UNMAP, hwpt_ioas_unmap_ioctl,
+		   struct hwpt_ioas_unmap, length),
+	HWPT_IOCTL(HWPT_HWPT_ALLOC, hwpt_pt_alloc_ioctl, struct hwpt_hwpt_alloc,
+		   __reserved2),
 	HWPT_IOCTL(HWPT_GET_INFO, hwpt_get_info, struct hwpt_get_info,
 		   __reserved),
+	HWPT_IOCTL(HWPT_DEVICE_BIND, hwpt_device_bind_ioctl,
+		   struct hwpt_device_bind, name),
+	HWPT_IOCTL(HWPT_DEVICE_ATTACH, hwpt_device_attach_ioctl,
+		   struct hwpt_device_attach, out_devices_moved),
+	HWPT_IOCTL(HWPT_DEVICE_REPLACE, hwpt_device_replace_ioctl,
+		   struct hwpt_device_attach, out_devices_moved),
+	HWPT_IOCTL(HWPT_DEVICE_DETACH, hwpt_device_detach_ioctl,
+		   struct hwpt_device_detach, dev_id),
+	HWPT_IOCTL(HWPT_DEVICE_GET, hwpt_device_get_ioctl,
+		   struct hwpt_device_get, __reserved),
 };
 
 long hwpt_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)

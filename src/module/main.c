@@ -25,6 +25,8 @@ static int hwpt_open(struct inode *inode, struct file *filp)
 	if (!ctx)
 		return -ENOMEM;
 	hwpt_table_init(&ctx->table);
+	mutex_init(&ctx->lock);
+	xa_init(&ctx->groups);
 	filp->private_data = ctx;
 	return 0;
 }
@@ -34,6 +36,10 @@ static int hwpt_release(struct inode *inode, struct file *filp)
 	struct hwpt_ctx *ctx = filp->private_data;
 
 	hwpt_table_destroy_all(&ctx->table);
+	/* Every device is unbound, so every group is gone. */
+	WARN_ON(!xa_empty(&ctx->groups));
+	xa_destroy(&ctx->groups);
+	mutex_destroy(&ctx->lock);
 	kfree(ctx);
 	return 0;
 }
@@ -55,12 +61,21 @@ static struct miscdevice hwpt_misc = {
 
 static int __init hwpt_init(void)
 {
-	return misc_register(&hwpt_misc);
+	int rc;
+
+	rc = hwpt_device_driver_register();
+	if (rc)
+		return rc;
+	rc = misc_register(&hwpt_misc);
+	if (rc)
+		hwpt_device_driver_unregister();
+	return rc;
 }
 
 static void __exit hwpt_exit(void)
 {
 	misc_deregister(&hwpt_misc);
+	hwpt_device_driver_unregister();
 }
 
 module_init(hwpt_init);

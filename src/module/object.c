@@ -113,29 +113,44 @@ static void hwpt_object_free(struct hwpt_object *obj)
 	kfree(obj);
 }
 
-int hwpt_object_destroy(struct hwpt_table *t, u32 id,
-			const struct hwpt_object_type *type)
+/*
+ * Destroy @obj, which the caller holds from hwpt_object_get(); the caller's
+ * reference is consumed whatever the outcome. -ENOENT if another destroy
+ * came first, -EBUSY while other objects depend on it.
+ */
+int hwpt_object_destroy_held(struct hwpt_table *t, struct hwpt_object *obj)
 {
-	struct hwpt_object *obj;
+	int rc = 0;
 
 	xa_lock(&t->objects);
-	obj = xa_load(&t->objects, id);
-	if (!obj || (type && obj->type != type)) {
-		xa_unlock(&t->objects);
-		return -ENOENT;
-	}
-	if (obj->users) {
-		xa_unlock(&t->objects);
-		return -EBUSY;
-	}
-	__xa_erase(&t->objects, id);
+	if (xa_load(&t->objects, obj->id) != obj)
+		rc = -ENOENT;
+	else if (obj->users)
+		rc = -EBUSY;
+	else
+		__xa_erase(&t->objects, obj->id);
 	xa_unlock(&t->objects);
+	if (rc) {
+		hwpt_object_put(t, obj);
+		return rc;
+	}
 
-	/* Out of the table: wait for the ioctls still using it to finish. */
+	/* Out of the table: drop its reference and ours, wait for the rest. */
+	refcount_dec(&obj->refs);
 	if (!refcount_dec_and_test(&obj->refs))
 		wait_event(t->destroy_wait, !refcount_read(&obj->refs));
 	hwpt_object_free(obj);
 	return 0;
+}
+
+int hwpt_object_destroy(struct hwpt_table *t, u32 id,
+			const struct hwpt_object_type *type)
+{
+	struct hwpt_object *obj = hwpt_object_get(t, id, type);
+
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	return hwpt_object_destroy_held(t, obj);
 }
 
 /*

@@ -71,6 +71,7 @@ void hwpt_object_drop_user(struct hwpt_table *t,
 			   struct hwpt_object *obj);
 int hwpt_object_destroy(struct hwpt_table *t, u32 id,
 			const struct hwpt_object_type *type);
+int hwpt_object_destroy_held(struct hwpt_table *t, struct hwpt_object *obj);
 
 /* container_of() that passes an ERR_PTR through unchanged. */
 #define container_of_or_err(ptr, type_t, member)                       \

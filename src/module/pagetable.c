@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * HWPTs: paging domains that mirror an IOAS. A domain is filled with every
+ * mapping of its IOAS before it is published, and leaves the IOAS only when
+ * the HWPT is destroyed, never on detach.
+ */
+#include <linux/iommu.h>
+#include <linux/pci.h>
+
+#include "hwpt_priv.h"
+
+static void hwpt_pt_destroy(struct hwpt_object *obj)
+{
+	struct hwpt_pt *pt = container_of(obj, struct hwpt_pt, obj);
+	struct hwpt_ctx *ctx = pt->ctx;
+
+	/* No device holds it, so no group is attached. */
+	WARN_ON(pt->ngroups);
+	mutex_lock(&ctx->lock);
+	hwpt_ioas_remove_domain(pt->ioas, pt);
+	mutex_unlock(&ctx->lock);
+	iommu_domain_free(pt->domain);
+	hwpt_object_drop_user(&ctx->table, &pt->ioas->obj);
+}
+
+const struct hwpt_object_type hwpt_pt_type = {
+	.name = "hwpt",
+	.destroy = hwpt_pt_destroy,
+};
+
+/*
+ * A new HWPT on @ioas with a domain for @dev's IOMMU, filled and published.
+ * Under ctx->lock, which guards the IOAS's list of HWPTs with its own lock.
+ */
+struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
+			       struct hwpt_device *dev, bool auto_pt)
+{
+	struct hwpt_table *t = &ctx->table;
+	struct iommu_domain *domain;
+	struct hwpt_pt *pt;
+	int rc;
+
+	lockdep_assert_held(&ctx->lock);
+	pt = hwpt_object_alloc(t, struct hwpt_pt, &hwpt_pt_type);
+	if (IS_ERR(pt))
+		return pt;
+	pt->ctx = ctx;
+	pt->auto_pt = auto_pt;
+	INIT_LIST_HEAD(&pt->ioas_item);
+	rc = hwpt_object_add_user(t, &ioas->obj);
+	if (rc)
+		goto err_abort;
+	pt->ioas = ioas;
+
+	domain = hwpt_inject(ERR_PTR(-ENOMEM),
+			     hwpt_compat_domain_alloc(&dev->pdev->dev));
+	if (IS_ERR(domain)) {
+		rc = PTR_ERR(domain);
+		goto err_user;
+	}
+	pt->domain = domain;
+	rc = hwpt_ioas_add_domain(ioas, pt);
+	if (rc)
+		goto err_domain;
+	hwpt_object_finalize(t, &pt->obj);
+	return pt;
+
+err_domain:
+	iommu_domain_free(domain);
+err_user:
+	hwpt_object_drop_user(t, &ioas->obj);
+err_abort:
+	hwpt_object_abort(t, &pt->obj);
+	return ERR_PTR(rc);
+}
+
+/* Destroy an automatic HWPT left unused, unless someone took it meanwhile. */
+void hwpt_pt_put_orphan(struct hwpt_ctx *ctx, struct hwpt_pt *orphan)
+{
+	if (orphan)
+		hwpt_object_destroy_held(&ctx->table, &orphan->obj);
+}
+
+int hwpt_pt_alloc_ioctl(struct hwpt_ucmd *ucmd)
+{
+	struct hwpt_hwpt_alloc *cmd = ucmd->cmd;
+	struct hwpt_ctx *ctx = ucmd->ctx;
+	struct hwpt_object *dobj, *iobj;
+	struct hwpt_device *dev;
+	struct hwpt_pt *pt;
+	int rc;
+
+	if (cmd->flags || cmd->__reserved || cmd->data_type ||
+	    cmd->data_len || cmd->data_uptr || cmd->fault_id ||
+	    cmd->__reserved2)
+		return -EOPNOTSUPP;
+
+	dobj = hwpt_object_get(&ctx->table, cmd->dev_id, &hwpt_device_type);
+	if (IS_ERR(dobj))
+		return PTR_ERR(dobj);
+	iobj = hwpt_object_get(&ctx->table, cmd->pt_id, &hwpt_ioas_type);
+	if (IS_ERR(iobj)) {
+		rc = PTR_ERR(iobj);
+		goto out_dev;
+	}
+	dev = container_of(dobj, struct hwpt_device, obj);
+
+	mutex_lock(&ctx->lock);
+	if (dev->dead)
+		pt = ERR_PTR(-ENODEV);
+	else
+		pt = hwpt_pt_create(ctx, container_of(iobj, struct hwpt_ioas,
+						      obj), dev, false);
+	mutex_unlock(&ctx->lock);
+	if (IS_ERR(pt)) {
+		rc = PTR_ERR(pt);
+		goto out_ioas;
+	}
+	cmd->out_hwpt_id = pt->obj.id;
+	rc = hwpt_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)
+		hwpt_object_destroy(&ctx->table, pt->obj.id, &hwpt_pt_type);
+out_ioas:
+	hwpt_object_put(&ctx->table, iobj);
+out_dev:
+	hwpt_object_put(&ctx->table, dobj);
+	return rc;
+}
