@@ -6,6 +6,8 @@
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 CONFTEST_H := src/module/conftest.h
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="*\([0-9.]*\)"*$$/\1/p' dkms.conf)
+DKMS_SRC := $(DESTDIR)/usr/src/hwpt-$(VERSION)
 
 all: module
 
@@ -29,10 +31,21 @@ clean:
 unit:
 	$(MAKE) -C tests/unit check
 
+# Module sources for DKMS, which builds and installs for the running kernel
+# and rebuilds on every kernel upgrade.
+install-dkms:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)/src $(DKMS_SRC)/include/uapi/linux
+	cp Kbuild Makefile dkms.conf $(DKMS_SRC)/
+	cp include/uapi/linux/hwpt.h $(DKMS_SRC)/include/uapi/linux/
+	cp -r src/module $(DKMS_SRC)/src/
+	rm -rf $(DKMS_SRC)/src/module/.conftest $(DKMS_SRC)/src/module/conftest.h
+	dkms install hwpt/$(VERSION)
+
 check:
 	scripts/check.sh
 
 demo:
 	scripts/demo.sh
 
-.PHONY: all module clean-module clean unit check demo
+.PHONY: all module clean-module clean unit install-dkms check demo
