@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Common settings for the project's scripts; source it, do not run it.
 #
@@ -13,8 +14,9 @@ BUILD=$REPO/build
 # $HWPT_CACHE/kernels/<ID>.env written by scripts/fetch-kernels.sh with:
 #   KREL           kernel release (uname -r of the guest)
 #   KARCH          x86_64 | arm64
-#   KDIR           kernel headers (build) directory, same path inside and
-#                  outside the sid chroot when BUILD_IN=sid
+#   KDIR           kernel headers (build) directory as the build sees it:
+#                  a chroot path when BUILD_IN=sid ($SID_ROOT$KDIR on the
+#                  host; kbuild rejects any other path to those headers)
 #   KIMAGE         host path of the bootable kernel image
 #   KMODDIR        host path of the unpacked lib/modules/$KREL
 #   BUILD_IN       host | sid   (where its compiler lives)
@@ -30,4 +32,145 @@ load_kernel() {
 	[ -f "$f" ] || die "kernel $1 not fetched: run scripts/fetch-kernels.sh"
 	# shellcheck disable=SC1090
 	. "$f"
+}
+
+# Per-kernel release override, e.g. HWPT_KREL_6_12=6.12.117+deb12-amd64
+# (HWPT_KREL_6_1, HWPT_KREL_6_12, HWPT_KREL_7_2, HWPT_KREL_7_2_ARM64);
+# without one, the newest release in the apt lists is used.
+#
+# KIMAGE and KMODDIR are under $HWPT_CACHE, which in_sid mounts at the same
+# path, so they are valid inside the chroot too.
+
+# run_quiet LOG CMD...: run CMD with its output in LOG, show LOG on failure.
+run_quiet() {
+	local log=$1
+	shift
+	if ! "$@" >"$log" 2>&1; then
+		tail -n 40 "$log" >&2
+		die "failed: $* (full log: $log)"
+	fi
+}
+
+# in_sid CMD...: run CMD as root inside the sid chroot, in the current
+# directory if it exists there, with a clean environment (pass variables
+# as "in_sid env VAR=VALUE CMD..."). /proc, /sys, /dev, /dev/pts, /tmp, $REPO
+# and $HWPT_CACHE are mounted at their host paths in a private mount
+# namespace: nothing is left mounted on the host, concurrent calls do not
+# see each other's mounts, and all of it goes away when CMD exits.
+in_sid() {
+	[ -x "$SID_ROOT/usr/bin/env" ] || die "no sid chroot: run scripts/sid-chroot.sh"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare --mount --propagation private -- /bin/sh -c '
+		set -e
+		r=$1 cwd=$2 cache=$3 repo=$4
+		shift 4
+		mount -t proc proc "$r/proc"
+		mount --rbind /sys "$r/sys"
+		mount --rbind /dev "$r/dev"
+		for d in /tmp "$cache" "$repo"; do
+			mkdir -p "$r$d"
+			mount --bind "$d" "$r$d"
+		done
+		[ ! -f /etc/resolv.conf ] || [ ! -f "$r/etc/resolv.conf" ] ||
+			mount --bind /etc/resolv.conf "$r/etc/resolv.conf"
+		exec chroot "$r" /usr/bin/env -i \
+			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LC_ALL=C.UTF-8 TERM="${TERM:-dumb}" \
+			DEBIAN_FRONTEND=noninteractive \
+			/bin/sh -c "cd \"\$0\" 2>/dev/null || cd /; exec \"\$@\"" \
+			"$cwd" "$@"
+	' in_sid "$SID_ROOT" "$PWD" "$HWPT_CACHE" "$REPO" "$@"
+}
+
+# apt_fresh ROOT: true if apt-get update ran under ROOT (/ or $SID_ROOT)
+# less than a day ago, as recorded by apt_update.
+apt_fresh() {
+	[ -n "$(find "$1/var/lib/apt/hwpt-updated" -mmin -1440 2>/dev/null)" ]
+}
+
+# apt_update ROOT: apt-get update on the host (ROOT=/) or in the chroot.
+apt_update() {
+	local root=$1 log=$BUILD/apt-update.log where=
+	[ "$root" = / ] || where=" (sid chroot)"
+	mkdir -p "$BUILD"
+	log "apt-get update$where"
+	if [ "$root" = / ]; then
+		run_quiet "$log" apt-get -q update
+	else
+		run_quiet "$log" in_sid apt-get -q update
+	fi
+	# apt can exit 0 when a source failed: stale lists would go unnoticed
+	! grep -E '^(E: |W: Failed)' "$log" >&2 || die "apt-get update$where had errors"
+	touch "$root/var/lib/apt/hwpt-updated"
+}
+
+# latest_krel ID: the kernel release to use for ID (override, else the
+# newest with both headers and image (or 7.2's binary) in the apt lists;
+# empty if none).
+latest_krel() {
+	local id=$1 var pat
+	var=HWPT_KREL_${id//[.-]/_}
+	var=${var^^}
+	if [ -n "${!var:-}" ]; then
+		echo "${!var}"
+		return
+	fi
+	case $id in
+	6.1)	pat='6\.1\.0-[0-9]+-amd64' ;;
+	6.12)	pat='6\.12\.[0-9]+\+deb12-amd64' ;;
+	7.2)	pat='7\.2\.[0-9]+\+deb14-amd64' ;;
+	7.2-arm64)
+		local k
+		k=$(latest_krel 7.2)
+		[ -z "$k" ] || echo "${k%-amd64}-arm64"
+		return ;;
+	*)	die "unknown kernel ID $id" ;;
+	esac
+	local cache=(apt-cache)
+	[ "${id%%.*}" -lt 7 ] || cache=(in_sid apt-cache)
+	"${cache[@]}" pkgnames linux- | sed -nE "s/^linux-(headers|image|binary)-($pat)(-unsigned)?$/\1 \2/p" |
+		sort -u | awk '{ n[$2]++ } END { for (k in n) if (n[k] > 1) print k }' |
+		sort -V | tail -n 1
+}
+
+# copy_tree DEST: copy the source tree (tracked and new files, as git
+# sees them; not build/, not ignored build products) to DEST.
+copy_tree() {
+	local dest=$1
+
+	rm -rf "$dest"
+	mkdir -p "$dest"
+	if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$REPO" ls-files -z --cached --others --exclude-standard |
+			rsync -a --from0 --files-from=- --ignore-missing-args "$REPO/" "$dest/"
+	else
+		rsync -a --exclude=/build --exclude=.git "$REPO/" "$dest/"
+	fi
+}
+
+# vermagic FILE: the vermagic of a module, compressed or not.
+vermagic() {
+	local f=$1 tmp
+
+	case $f in
+	*.ko)	modinfo -F vermagic "$f"; return ;;
+	esac
+	tmp=$(mktemp --suffix=.ko)
+	case $f in
+	*.xz)	xz -dc "$f" >"$tmp" ;;
+	*.zst)	zstd -qdc "$f" >"$tmp" ;;
+	*.gz)	gzip -dc "$f" >"$tmp" ;;
+	*)	rm -f "$tmp"; die "unknown module compression: $f" ;;
+	esac
+	modinfo -F vermagic "$tmp"
+	rm -f "$tmp"
+}
+
+# kernel_vermagic: the vermagic of a module shipped with the loaded kernel
+# (load_kernel).
+kernel_vermagic() {
+	local ko
+	ko=$(find "$KMODDIR/kernel" -name '*.ko*' -print -quit)
+	[ -n "$ko" ] || die "no module in $KMODDIR"
+	vermagic "$ko"
 }

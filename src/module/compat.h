@@ -10,13 +10,12 @@
 #include <linux/err.h>
 #include <linux/hwpt.h>
 #include <linux/iommu.h>
-#include <linux/kconfig.h>
 #include <linux/pci.h>
 #include <linux/types.h>
 
 #include "conftest.h"
 
-#ifdef HAVE_GROUP_HANDLE_API
+#if HAVE_GROUP_HANDLE_API
 /*
  * Exported (namespace IOMMUFD_INTERNAL) but prototyped only in the kernel's
  * private drivers/iommu/iommu-priv.h; the same on every kernel that has
@@ -35,9 +34,9 @@ int iommu_replace_group_handle(struct iommu_group *group,
 /* A paging domain for @dev's IOMMU; it does not keep @dev. */
 static inline struct iommu_domain *hwpt_compat_domain_alloc(struct device *dev)
 {
-#if defined(HAVE_PAGING_DOMAIN_ALLOC_FLAGS)
+#if HAVE_PAGING_DOMAIN_ALLOC_FLAGS
 	return iommu_paging_domain_alloc_flags(dev, 0);
-#elif defined(HAVE_PAGING_DOMAIN_ALLOC)
+#elif HAVE_PAGING_DOMAIN_ALLOC
 	return iommu_paging_domain_alloc(dev);
 #else
 	struct iommu_domain *domain = iommu_domain_alloc(dev->bus);
@@ -50,7 +49,7 @@ static inline int hwpt_compat_map(struct iommu_domain *domain,
 				  unsigned long iova, phys_addr_t paddr,
 				  size_t size, int prot)
 {
-#ifdef HAVE_IOMMU_MAP_GFP
+#if HAVE_IOMMU_MAP_GFP
 	return iommu_map(domain, iova, paddr, size, prot, GFP_KERNEL_ACCOUNT);
 #else
 	return iommu_map(domain, iova, paddr, size, prot);
@@ -65,7 +64,7 @@ static inline int hwpt_compat_claim_dma(struct device *dev,
 					struct iommu_group *group, void *owner,
 					bool first)
 {
-#ifdef HAVE_DEVICE_DMA_OWNER
+#if HAVE_DEVICE_DMA_OWNER
 	return iommu_device_claim_dma_owner(dev, owner);
 #else
 	return first ? iommu_group_claim_dma_owner(group, owner) : 0;
@@ -75,7 +74,7 @@ static inline int hwpt_compat_claim_dma(struct device *dev,
 static inline void hwpt_compat_release_dma(struct device *dev,
 					   struct iommu_group *group, bool last)
 {
-#ifdef HAVE_DEVICE_DMA_OWNER
+#if HAVE_DEVICE_DMA_OWNER
 	iommu_device_release_dma_owner(dev);
 #else
 	if (last)
@@ -87,7 +86,7 @@ static inline void hwpt_compat_release_dma(struct device *dev,
 static inline int hwpt_compat_set_driver_override(struct pci_dev *pdev,
 						  const char *name)
 {
-#ifdef HAVE_DEVICE_SET_DRIVER_OVERRIDE
+#if HAVE_DEVICE_SET_DRIVER_OVERRIDE
 	return device_set_driver_override(&pdev->dev, name);
 #else
 	return driver_set_override(&pdev->dev, &pdev->driver_override, name,
@@ -95,52 +94,39 @@ static inline int hwpt_compat_set_driver_override(struct pci_dev *pdev,
 #endif
 }
 
-/* Group attach, replace and detach; compat.c. */
-struct hwpt_attach_handle;
-int hwpt_compat_attach(struct iommu_group *group, struct iommu_domain *domain,
-		       struct hwpt_attach_handle **handle);
-int hwpt_compat_replace(struct iommu_group *group, struct iommu_domain *old,
-			struct iommu_domain *new,
-			struct hwpt_attach_handle **handle, bool *lost_old);
-void hwpt_compat_detach(struct iommu_group *group, struct iommu_domain *domain,
-			struct hwpt_attach_handle **handle);
-
-/* What the kernel's exports let this module do, as HWPT_CAP_* bits. */
 static inline u64 hwpt_compat_caps(void)
 {
 	u64 caps = 0;
 
-	if (IS_ENABLED(HAVE_GROUP_HANDLE_API) ||
-	    IS_ENABLED(HAVE_GROUP_REPLACE_DOMAIN))
+	if (HAVE_GROUP_HANDLE_API || HAVE_GROUP_REPLACE_DOMAIN)
 		caps |= HWPT_CAP_REPLACE_ATOMIC;
-	if (IS_ENABLED(HAVE_GROUP_HANDLE_API))
+	if (HAVE_GROUP_HANDLE_API)
 		caps |= HWPT_CAP_ATTACH_HANDLE;
-	if (IS_ENABLED(HAVE_DEVICE_DMA_OWNER))
+	if (HAVE_DEVICE_DMA_OWNER)
 		caps |= HWPT_CAP_DEVICE_DMA_OWNER;
-	if (IS_ENABLED(HAVE_PASID_ATTACH))
+	if (HAVE_PASID_ATTACH)
 		caps |= HWPT_CAP_PASID;
-	if (IS_ENABLED(HAVE_PASID_REPLACE))
+	if (HAVE_PASID_REPLACE)
 		caps |= HWPT_CAP_PASID_REPLACE;
-	if (IS_ENABLED(HAVE_GROUP_HANDLE_API) &&
-	    IS_ENABLED(HAVE_IOPF_GROUP_API) &&
-	    IS_ENABLED(HAVE_IOMMU_IOPF_CONFIG)) {
+	if (HAVE_GROUP_HANDLE_API && HAVE_IOPF_GROUP_API &&
+	    HAVE_IOMMU_IOPF_CONFIG) {
 		caps |= HWPT_CAP_IOPF;
 		/* Without the per-device switch the drivers flip it themselves. */
-		if (!IS_ENABLED(HAVE_DEV_ENABLE_FEATURE))
+		if (!HAVE_DEV_ENABLE_FEATURE)
 			caps |= HWPT_CAP_IOPF_DRIVER_ENABLE;
 	}
-	if (IS_ENABLED(HAVE_CAP_ENFORCE_COHERENCY))
+	if (HAVE_CAP_ENFORCE_COHERENCY)
 		caps |= HWPT_CAP_COHERENCY_QUERY;
 	return caps;
 }
 
 static inline u32 hwpt_compat_iopf_api(void)
 {
-	if (!IS_ENABLED(HAVE_IOMMU_IOPF_CONFIG))
+	if (!HAVE_IOMMU_IOPF_CONFIG)
 		return HWPT_IOPF_API_NONE;
-	if (IS_ENABLED(HAVE_IOPF_GROUP_API))
+	if (HAVE_IOPF_GROUP_API)
 		return HWPT_IOPF_API_GROUP;
-	if (IS_ENABLED(HAVE_DEVICE_FAULT_HANDLER))
+	if (HAVE_DEVICE_FAULT_HANDLER)
 		return HWPT_IOPF_API_DEVICE_HANDLER;
 	return HWPT_IOPF_API_NONE;
 }

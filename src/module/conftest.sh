@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # conftest.sh KDIR OUT: probe the target kernel and write OUT, a header of
-# HAVE_* macros, one per probe:
+# HAVE_* macros, one per probe, each 1 or 0 (test them with #if):
 #   - conftest/NAME.c compiles with the kernel's own compiler and flags
 #     (-Werror added) => HAVE_NAME (upper case);
 #   - conftest/symbols: a macro is defined when every symbol listed for it
@@ -57,7 +57,7 @@ tmp=$out.tmp
 		if [ -f "$work/$n.o" ]; then
 			echo "#define $m 1"
 		else
-			echo "/* #undef $m */"
+			echo "#define $m 0"
 		fi
 	done
 	grep -v '^#' "$probes/symbols" | while read -r m syms; do
@@ -69,7 +69,7 @@ tmp=$out.tmp
 		if [ -n "$have" ]; then
 			echo "#define $m 1"
 		else
-			echo "/* #undef $m */"
+			echo "#define $m 0"
 		fi
 	done
 } >"$tmp"

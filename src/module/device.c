@@ -51,7 +51,8 @@ static struct hwpt_group *hwpt_group_get(struct hwpt_ctx *ctx,
 	g->group = group;
 	iommu_group_ref_get(group);
 	INIT_LIST_HEAD(&g->devices);
-	rc = xa_err(xa_store(&ctx->groups, id, g, GFP_KERNEL_ACCOUNT));
+	rc = hwpt_inject(-ENOMEM, xa_err(xa_store(&ctx->groups, id, g,
+						  GFP_KERNEL_ACCOUNT)));
 	if (rc) {
 		iommu_group_put(group);
 		kfree(g);
@@ -250,10 +251,18 @@ static struct pci_dev *hwpt_pci_find(const char *name)
 	unsigned int domain, bus, slot, fn;
 	char end;
 
+	struct pci_dev *pdev;
+
 	if (sscanf(name, "%x:%x:%x.%x%c", &domain, &bus, &slot, &fn,
 		   &end) != 4 || bus > 0xff || slot > 0x1f || fn > 7)
 		return NULL;
-	return pci_get_domain_bus_and_slot(domain, bus, PCI_DEVFN(slot, fn));
+	pdev = pci_get_domain_bus_and_slot(domain, bus, PCI_DEVFN(slot, fn));
+	/* sscanf() takes " 0x1:..." too: only the device's own name counts. */
+	if (pdev && strcmp(pci_name(pdev), name)) {
+		pci_dev_put(pdev);
+		pdev = NULL;
+	}
+	return pdev;
 }
 
 int hwpt_device_bind_ioctl(struct hwpt_ucmd *ucmd)

@@ -12,7 +12,10 @@
  *
  * All of it runs under ctx->lock.
  */
-#include "hwpt_priv.h"
+#include <linux/err.h>
+#include <linux/refcount.h>
+
+#include "group.h"
 
 static unsigned int hwpt_group_attached(struct hwpt_group *g)
 {
@@ -20,7 +23,7 @@ static unsigned int hwpt_group_attached(struct hwpt_group *g)
 	unsigned int n = 0;
 
 	list_for_each_entry(dev, &g->devices, group_item)
-		n += dev->pt != NULL;
+		n += !!dev->pt;
 	return n;
 }
 

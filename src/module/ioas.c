@@ -49,8 +49,9 @@ static int hwpt_area_pin(struct hwpt_area *area, unsigned long uaddr)
 
 	if (area->prot & IOMMU_WRITE)
 		gup |= FOLL_WRITE;
-	area->pages = kvcalloc(area->npages, sizeof(*area->pages),
-			       GFP_KERNEL_ACCOUNT);
+	area->pages = hwpt_inject(NULL, kvcalloc(area->npages,
+						 sizeof(*area->pages),
+						 GFP_KERNEL_ACCOUNT));
 	if (!area->pages)
 		return -ENOMEM;
 	rc = hwpt_inject(-ENOMEM,
@@ -251,7 +252,7 @@ static int hwpt_ioas_alloc_iova(struct hwpt_ioas *ioas, unsigned long length,
 	int rc = -ENOSPC;
 
 	n = hwpt_ioas_allowed(ioas, NULL, 0);
-	ranges = kcalloc(n, sizeof(*ranges), GFP_KERNEL);
+	ranges = hwpt_inject(NULL, kcalloc(n, sizeof(*ranges), GFP_KERNEL));
 	if (!ranges)
 		return -ENOMEM;
 	hwpt_ioas_allowed(ioas, ranges, n);
@@ -384,9 +385,10 @@ int hwpt_ioas_unmap_ioctl(struct hwpt_ucmd *ucmd)
 	struct hwpt_area *area;
 	struct hwpt_object *obj;
 	struct hwpt_ioas *ioas;
+	bool all = cmd->iova == 0 && cmd->length == U64_MAX;
 	int rc = 0;
 
-	if (cmd->iova == 0 && cmd->length == U64_MAX) {
+	if (all) {
 		start = 0;
 		last = ULONG_MAX;
 	} else {
@@ -418,7 +420,7 @@ int hwpt_ioas_unmap_ioctl(struct hwpt_ucmd *ucmd)
 		unmapped += area->last - area->start + 1;
 		hwpt_ioas_unmap_area(ioas, area);
 	}
-	if (!unmapped)
+	if (!unmapped && !all)
 		rc = -ENOENT;
 out_unlock:
 	mutex_unlock(&ioas->lock);
@@ -448,7 +450,8 @@ int hwpt_ioas_iova_ranges_ioctl(struct hwpt_ucmd *ucmd)
 
 	max = min_t(u32, cmd->num_iovas, 4096);
 	if (max) {
-		ranges = kcalloc(max, sizeof(*ranges), GFP_KERNEL);
+		ranges = hwpt_inject(NULL, kcalloc(max, sizeof(*ranges),
+						   GFP_KERNEL));
 		if (!ranges) {
 			rc = -ENOMEM;
 			goto out_put;

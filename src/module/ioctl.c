@@ -47,39 +47,39 @@ struct hwpt_ioctl_op {
 	int (*execute)(struct hwpt_ucmd *ucmd);
 };
 
-#define HWPT_IOCTL(_ioctl, _fn, _struct, _last)                             \
-	[_IOC_NR(_ioctl) - HWPT_CMD_BASE] = {                               \
+#define HWPT_IOCTL(_name, _fn, _struct, _last)                              \
+	[HWPT_CMD_##_name - HWPT_CMD_BASE] = {                              \
 		.size = sizeof(_struct) +                                   \
 			BUILD_BUG_ON_ZERO(sizeof(union hwpt_ucmd_buffer) <  \
 					  sizeof(_struct)),                 \
 		.min_size = offsetofend(_struct, _last),                    \
-		.ioctl_num = _ioctl,                                        \
+		.ioctl_num = HWPT_##_name,                                  \
 		.execute = _fn,                                             \
 	}
 
 static const struct hwpt_ioctl_op hwpt_ioctl_ops[] = {
-	HWPT_IOCTL(HWPT_DESTROY, hwpt_destroy, struct hwpt_destroy, id),
-	HWPT_IOCTL(HWPT_IOAS_ALLOC, hwpt_ioas_alloc_ioctl,
+	HWPT_IOCTL(DESTROY, hwpt_destroy, struct hwpt_destroy, id),
+	HWPT_IOCTL(IOAS_ALLOC, hwpt_ioas_alloc_ioctl,
 		   struct hwpt_ioas_alloc, out_ioas_id),
-	HWPT_IOCTL(HWPT_IOAS_IOVA_RANGES, hwpt_ioas_iova_ranges_ioctl,
+	HWPT_IOCTL(IOAS_IOVA_RANGES, hwpt_ioas_iova_ranges_ioctl,
 		   struct hwpt_ioas_iova_ranges, out_iova_alignment),
-	HWPT_IOCTL(HWPT_IOAS_MAP, hwpt_ioas_map_ioctl, struct hwpt_ioas_map,
+	HWPT_IOCTL(IOAS_MAP, hwpt_ioas_map_ioctl, struct hwpt_ioas_map,
 		   iova),
-	HWPT_IOCTL(HWPT_IOAS_UNMAP, hwpt_ioas_unmap_ioctl,
+	HWPT_IOCTL(IOAS_UNMAP, hwpt_ioas_unmap_ioctl,
 		   struct hwpt_ioas_unmap, length),
-	HWPT_IOCTL(HWPT_HWPT_ALLOC, hwpt_pt_alloc_ioctl, struct hwpt_hwpt_alloc,
+	HWPT_IOCTL(HWPT_ALLOC, hwpt_pt_alloc_ioctl, struct hwpt_hwpt_alloc,
 		   __reserved2),
-	HWPT_IOCTL(HWPT_GET_INFO, hwpt_get_info, struct hwpt_get_info,
+	HWPT_IOCTL(GET_INFO, hwpt_get_info, struct hwpt_get_info,
 		   __reserved),
-	HWPT_IOCTL(HWPT_DEVICE_BIND, hwpt_device_bind_ioctl,
+	HWPT_IOCTL(DEVICE_BIND, hwpt_device_bind_ioctl,
 		   struct hwpt_device_bind, name),
-	HWPT_IOCTL(HWPT_DEVICE_ATTACH, hwpt_device_attach_ioctl,
+	HWPT_IOCTL(DEVICE_ATTACH, hwpt_device_attach_ioctl,
 		   struct hwpt_device_attach, out_devices_moved),
-	HWPT_IOCTL(HWPT_DEVICE_REPLACE, hwpt_device_replace_ioctl,
+	HWPT_IOCTL(DEVICE_REPLACE, hwpt_device_replace_ioctl,
 		   struct hwpt_device_attach, out_devices_moved),
-	HWPT_IOCTL(HWPT_DEVICE_DETACH, hwpt_device_detach_ioctl,
+	HWPT_IOCTL(DEVICE_DETACH, hwpt_device_detach_ioctl,
 		   struct hwpt_device_detach, dev_id),
-	HWPT_IOCTL(HWPT_DEVICE_GET, hwpt_device_get_ioctl,
+	HWPT_IOCTL(DEVICE_GET, hwpt_device_get_ioctl,
 		   struct hwpt_device_get, __reserved),
 };
 

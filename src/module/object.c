@@ -27,15 +27,14 @@ struct hwpt_object *__hwpt_object_alloc(struct hwpt_table *t, size_t size,
 	struct hwpt_object *obj;
 	int rc;
 
-	if (hwpt_should_fail())
-		return ERR_PTR(-ENOMEM);
-	obj = kzalloc(size, GFP_KERNEL_ACCOUNT);
+	obj = hwpt_inject(NULL, kzalloc(size, GFP_KERNEL_ACCOUNT));
 	if (!obj)
 		return ERR_PTR(-ENOMEM);
 	obj->type = type;
 	refcount_set(&obj->refs, 1);
-	rc = xa_alloc(&t->objects, &obj->id, XA_ZERO_ENTRY, xa_limit_31b,
-		      GFP_KERNEL_ACCOUNT);
+	rc = hwpt_inject(-ENOMEM, xa_alloc(&t->objects, &obj->id,
+					   XA_ZERO_ENTRY, xa_limit_31b,
+					   GFP_KERNEL_ACCOUNT));
 	if (rc) {
 		kfree(obj);
 		return ERR_PTR(rc);
@@ -50,7 +49,7 @@ void hwpt_object_finalize(struct hwpt_table *t, struct hwpt_object *obj)
 
 	old = xa_store(&t->objects, obj->id, obj, GFP_KERNEL);
 	/* The ID was reserved, so the store needs no memory. */
-	WARN_ON(old != NULL);
+	WARN_ON(old);
 }
 
 /* Undo hwpt_object_alloc() of an object that was never finalized. */

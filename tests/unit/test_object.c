@@ -189,16 +189,42 @@ TEST_F(table, destroy_waits_for_ioctls_and_refuses_new_users)
 	ASSERT_EQ(-ENOENT, PTR_ERR(hwpt_object_get(&self->t, 1, NULL)));
 }
 
-TEST_F(table, failed_alloc_changes_nothing)
+/* Fail the 1st, 2nd, ... failure point until the allocation succeeds. */
+TEST_F(table, every_failed_alloc_changes_nothing)
 {
 	struct tobj *o;
+	int n;
 
 	new_obj(&self->t, NULL);
-	fail_nth = 1;
-	o = hwpt_object_alloc(&self->t, struct tobj, &tobj_type);
-	ASSERT_EQ(-ENOMEM, PTR_ERR(o));
+	for (n = 1;; n++) {
+		fail_nth = n;
+		o = hwpt_object_alloc(&self->t, struct tobj, &tobj_type);
+		if (!IS_ERR(o))
+			break;
+		ASSERT_EQ(-ENOMEM, PTR_ERR(o));
+		ASSERT_EQ(-ENOENT, PTR_ERR(hwpt_object_get(&self->t, 2, NULL)));
+	}
+	fail_nth = 0;
+	ASSERT_EQ(3, n);	/* memory, then the ID */
+	ASSERT_EQ(2, o->obj.id);
+	hwpt_object_abort(&self->t, &o->obj);
 	ASSERT_EQ(2, new_obj(&self->t, NULL)->obj.id);
 	ASSERT_EQ(0, ndestroyed);
+}
+
+TEST_F(table, destroy_held_consumes_the_reference_whatever_happens)
+{
+	struct tobj *parent = new_obj(&self->t, NULL);
+	struct hwpt_object *obj;
+
+	new_obj(&self->t, parent);
+	obj = hwpt_object_get(&self->t, parent->obj.id, NULL);
+	ASSERT_EQ(-EBUSY, hwpt_object_destroy_held(&self->t, obj));
+	ASSERT_EQ(1, refcount_read(&parent->obj.refs));
+	ASSERT_EQ(0, hwpt_object_destroy(&self->t, 2, NULL));
+	obj = hwpt_object_get(&self->t, parent->obj.id, NULL);
+	ASSERT_EQ(0, hwpt_object_destroy_held(&self->t, obj));
+	ASSERT_EQ(2, ndestroyed);
 }
 
 TEST_F(table, failed_creation_after_add_user_unwinds)

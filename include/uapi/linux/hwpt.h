@@ -26,6 +26,9 @@
  * - An unknown command fails with ENOTTY.
  * - Object IDs are never 0. Every object of a file is destroyed when the
  *   file is closed.
+ * - When the answer cannot be written back (EFAULT), commands that create
+ *   an object undo it; ATTACH, REPLACE and UNMAP keep their effect, as
+ *   iommufd and VFIO do.
  *
  * Type byte: iommufd uses ';' (0x3B) with numbers 0x80-0xFF, and VFIO uses
  * ';' 0x64-0x7F. hwpt uses 0xB9, which Documentation/userspace-api/ioctl/
@@ -70,6 +73,7 @@ struct hwpt_destroy {
 	__u32 size;
 	__u32 id;
 };
+
 #define HWPT_DESTROY _IO(HWPT_TYPE, HWPT_CMD_DESTROY)
 
 /**
@@ -86,6 +90,7 @@ struct hwpt_ioas_alloc {
 	__u32 flags;
 	__u32 out_ioas_id;
 };
+
 #define HWPT_IOAS_ALLOC _IO(HWPT_TYPE, HWPT_CMD_IOAS_ALLOC)
 
 /**
@@ -120,6 +125,7 @@ struct hwpt_ioas_iova_ranges {
 	__aligned_u64 allowed_iovas;
 	__aligned_u64 out_iova_alignment;
 };
+
 #define HWPT_IOAS_IOVA_RANGES _IO(HWPT_TYPE, HWPT_CMD_IOAS_IOVA_RANGES)
 
 /**
@@ -161,6 +167,7 @@ struct hwpt_ioas_map {
 	__aligned_u64 length;
 	__aligned_u64 iova;
 };
+
 #define HWPT_IOAS_MAP _IO(HWPT_TYPE, HWPT_CMD_IOAS_MAP)
 
 /**
@@ -172,7 +179,8 @@ struct hwpt_ioas_map {
  *
  * Unmaps every mapping inside the range; a mapping that crosses an end of
  * the range fails the call (EINVAL) and nothing is unmapped. ENOENT when the
- * range holds no mapping. iova 0 and length UINT64_MAX unmap everything.
+ * range holds no mapping. iova 0 and length UINT64_MAX unmap everything,
+ * and succeed with @length 0 on an empty IOAS.
  * As iommufd's struct iommu_ioas_unmap.
  */
 struct hwpt_ioas_unmap {
@@ -181,6 +189,7 @@ struct hwpt_ioas_unmap {
 	__aligned_u64 iova;
 	__aligned_u64 length;
 };
+
 #define HWPT_IOAS_UNMAP _IO(HWPT_TYPE, HWPT_CMD_IOAS_UNMAP)
 
 /**
@@ -215,6 +224,7 @@ struct hwpt_hwpt_alloc {
 	__u32 fault_id;
 	__u32 __reserved2;
 };
+
 #define HWPT_HWPT_ALLOC _IO(HWPT_TYPE, HWPT_CMD_HWPT_ALLOC)
 
 /* Bus of a device named in struct hwpt_device_bind. */
@@ -245,6 +255,7 @@ struct hwpt_device_bind {
 	__u32 out_dev_id;
 	char name[32];
 };
+
 #define HWPT_DEVICE_BIND _IO(HWPT_TYPE, HWPT_CMD_DEVICE_BIND)
 
 /**
@@ -279,6 +290,7 @@ struct hwpt_device_attach {
 	__u32 out_hwpt_id;
 	__u32 out_devices_moved;
 };
+
 #define HWPT_DEVICE_ATTACH _IO(HWPT_TYPE, HWPT_CMD_DEVICE_ATTACH)
 #define HWPT_DEVICE_REPLACE _IO(HWPT_TYPE, HWPT_CMD_DEVICE_REPLACE)
 
@@ -297,6 +309,7 @@ struct hwpt_device_detach {
 	__u32 flags;
 	__u32 dev_id;
 };
+
 #define HWPT_DEVICE_DETACH _IO(HWPT_TYPE, HWPT_CMD_DEVICE_DETACH)
 
 /* State bits of struct hwpt_device_get. */
@@ -327,6 +340,7 @@ struct hwpt_device_get {
 	__u32 out_state;
 	__u32 __reserved;
 };
+
 #define HWPT_DEVICE_GET _IO(HWPT_TYPE, HWPT_CMD_DEVICE_GET)
 
 /**
@@ -398,6 +412,7 @@ struct hwpt_get_info {
 	__u32 iopf_api;
 	__u32 __reserved;
 };
+
 #define HWPT_GET_INFO _IO(HWPT_TYPE, HWPT_CMD_GET_INFO)
 
 #endif /* _UAPI_LINUX_HWPT_H */

@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Usage: scripts/vm-run.sh ID VARIANT [guest command...]
+#
+# Boot kernel ID with build/ID/initramfs.cpio.gz (rebuilt first) in QEMU (TCG, from the sid chroot) with the emulated
+# IOMMU VARIANT, let its /init load hwpt.ko and run the guest tests (or the
+# guest command, e.g. "smoke -l" or "sh -c 'cat /proc/iomem'"; /guest is
+# in its PATH), and judge the serial log build/vm-logs/ID-VARIANT.log.
+#
+# Variants (devices: edu = QEMU's educational PCI device, no driver binds):
+#   intel-legacy  q35 + intel-iommu (legacy mode), intel_iommu=on
+#   intel-sm      q35 + intel-iommu scalable mode, intel_iommu=on,sm_on
+#   amd           q35 + amd-iommu (dma-remap=on), amd_iommu=on
+#   smmuv3        arm64 virt + SMMUv3 (7.2-arm64 only)
+# Every variant has, on root ports, a singleton edu (01:00.0), a
+# two-function edu (02:00.0 and 02:00.1: one multi-device group without
+# aliasing) and an iommu-testdev (03:00.0, 1b36:0005); intel-legacy also
+# has two edu behind a pcie-pci-bridge (04:01.0 and 04:02.0: an aliased
+# group with the bridge; vm-notes says why the other IOMMUs cannot have
+# it). The guest's /init logs devices and groups as HWPT-PCI/HWPT-GROUP.
+#
+# The run fails when the end marker is missing (crash, hang: the run is
+# killed after $HWPT_VM_TIMEOUT seconds, default 600), the kernel logged a
+# warning, oops, lockdep report, sanitizer report or panic, the module
+# added a taint other than O or E, or a guest test failed or crashed.
+# Prints one line "ok - vm ID VARIANT (...)" or "not ok - ..." with the
+# reasons, and writes build/vm-logs/ID-VARIANT.result for vm-tests.sh.
+#
+# Environment:
+#   HWPT_VM_TIMEOUT   seconds before QEMU is killed (default 600)
+#   HWPT_GUEST_TESTS  guest test programs to run (default: all)
+#   HWPT_MODPARAMS    module parameters, "name=value ..."
+#   HWPT_VM_CMDLINE   more kernel command line
+#   HWPT_VM_ALLOW     extended regex of kernel lines not to count as problems
+#   HWPT_VERBOSE=1    print all guest output (a guest command's always is)
+#   HWPT_QEMU_EXTRA   more QEMU options
+#   HWPT_KO           module file to use instead of build/ID/hwpt.ko
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+[ $# -ge 2 ] || die "usage: $0 ID VARIANT [guest command...]"
+id=$1 variant=$2
+shift 2
+load_kernel "$id"
+
+timeout=${HWPT_VM_TIMEOUT:-600}
+logdir=$BUILD/vm-logs
+log=$logdir/$id-$variant.log
+result=$logdir/$id-$variant.result
+mkdir -p "$logdir"
+rm -f "$result"
+
+# ---- The machine ----
+
+# Two edu functions of one device on a root port share a group without
+# DMA aliasing; a lone edu on its own root port is a singleton group.
+common_devs() {
+	echo -device pcie-root-port,id=rp1,chassis=1 -device edu,bus=rp1
+	echo -device pcie-root-port,id=rp2,chassis=2
+	echo -device edu,bus=rp2,addr=0.0,multifunction=on
+	echo -device edu,bus=rp2,addr=0.1
+	echo -device pcie-root-port,id=rp3,chassis=3 -device iommu-testdev,bus=rp3
+}
+
+# An oops panics and a panic reboots, which -no-reboot turns into QEMU's
+# exit: a broken guest ends the run at once, its oops already in the log.
+# WARNs do not panic: the log check catches them and the run goes on.
+# printk.devkmsg=on: no rate limit on the guest's writes to /dev/kmsg.
+cmdline="panic=-1 oops=panic iommu.strict=1 printk.devkmsg=on"
+extra=()
+case $variant in
+intel-legacy|intel-sm|amd)
+	[ "$KARCH" = x86_64 ] || die "variant $variant needs an x86_64 kernel, $id is $KARCH"
+	qemu=qemu-system-x86_64
+	machine=(-machine q35,kernel-irqchip=split)
+	cmdline="console=ttyS0 $cmdline"
+	case $variant in
+	intel-legacy)
+		iommu=(-device intel-iommu,intremap=on)
+		# Devices behind a PCIe-to-PCI bridge DMA as the bridge:
+		# one aliased group (bus 04, after the root ports' 01-03).
+		extra=(-device pcie-pci-bridge,id=br1
+		       -device edu,bus=br1,addr=1 -device edu,bus=br1,addr=2)
+		cmdline+=" intel_iommu=on" ;;
+	intel-sm)
+		iommu=(-device intel-iommu,intremap=on,scalable-mode=on)
+		cmdline+=" intel_iommu=on,sm_on" ;;
+	amd)
+		# intremap=on panicked QEMU 10's guests; the DMA path needs
+		# dma-remap=on (QEMU >= 10.1).
+		iommu=(-device amd-iommu,intremap=off,dma-remap=on)
+		cmdline+=" amd_iommu=on" ;;
+	esac ;;
+smmuv3)
+	[ "$KARCH" = arm64 ] || die "variant smmuv3 needs an arm64 kernel, $id is $KARCH"
+	qemu=qemu-system-aarch64
+	# GICv3 for MSIs through the ITS; pauth-impdef for a faster TCG.
+	machine=(-machine virt,gic-version=3,iommu=smmuv3
+		 -cpu max,pauth-impdef=on)
+	iommu=()
+	cmdline="console=ttyAMA0 $cmdline" ;;
+*)	die "unknown variant $variant (intel-legacy, intel-sm, amd, smmuv3)" ;;
+esac
+
+for p in ${HWPT_MODPARAMS:-}; do
+	cmdline+=" hwpt.$p"
+done
+[ -z "${HWPT_GUEST_TESTS:-}" ] || cmdline+=" hwpt_tests=$(echo $HWPT_GUEST_TESTS | tr ' ' ,)"
+cmdline+=" ${HWPT_VM_CMDLINE:-}"
+
+# ---- The initramfs ----
+
+initrd=$BUILD/$id/initramfs.cpio.gz
+# Cheap (under a second): always rebuild, unless vm-tests.sh just did.
+[ "${HWPT_INITRAMFS_READY:-}" = 1 ] || "$REPO/scripts/mkinitramfs.sh" "$id"
+tmp=$(mktemp -d "$logdir/.$id-$variant.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+if [ $# -gt 0 ]; then
+	# The guest command as /hwpt-cmd in a second archive: the kernel
+	# unpacks concatenated archives in order.
+	mkdir "$tmp/root"
+	printf '%q ' "$@" > "$tmp/root/hwpt-cmd"
+	echo >> "$tmp/root/hwpt-cmd"
+	(cd "$tmp/root" && echo hwpt-cmd | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -n > "$tmp/cmd.cpio.gz"
+	cat "$initrd" "$tmp/cmd.cpio.gz" > "$tmp/initrd"
+	initrd=$tmp/initrd
+fi
+
+# ---- Run ----
+
+args=(-nographic -nodefaults -no-reboot -monitor none
+      -serial "file:$log" -accel tcg -smp 2 -m 1G
+      "${machine[@]}" "${iommu[@]}" $(common_devs) "${extra[@]}"
+      ${HWPT_QEMU_EXTRA:-}
+      -kernel "$KIMAGE" -initrd "$initrd" -append "$cmdline")
+rm -f "$log"
+start=$(date +%s%N)
+set +e
+# timeout signals its whole process group, QEMU in the chroot included.
+timeout -k 10 "$timeout" bash -c '. "$1/scripts/env.sh"; shift; in_sid "$@"' \
+	vm-run "$REPO" "$qemu" "${args[@]}" > "$logdir/$id-$variant.qemu.log" 2>&1
+qrc=$?
+set -e
+ds=$(( ($(date +%s%N) - start) / 100000000 ))
+secs=$((ds / 10)).$((ds % 10))
+touch "$log"
+
+# ---- Judge the log ----
+
+# Known harmless kernel lines matching the problem patterns (extended
+# regex); none needed so far.
+allow=${HWPT_VM_ALLOW:-}
+
+report=$(sed 's/\r$//' "$log" | awk -v allow="$allow" \
+	-v verbose="${HWPT_VERBOSE:-0}" -v cmd=$(( $# > 0 )) \
+	-f "$REPO/scripts/vm-judge.awk" 2>"$tmp/guest-out")
+
+read -r passed failed skipped whole before taint <<< "$(head -n 1 <<< "$report")"
+reasons=$(tail -n +2 <<< "$report")
+if [ "$before" = -1 ]; then
+	whole=1
+	reasons+=$'\n'"# taint not reported"
+else
+	# O (4096) and E (8192) are expected from an out-of-tree, unsigned
+	# module; any other bit added since boot is not.
+	bad=$(( taint & ~before & ~(4096 | 8192) ))
+	if [ "$bad" != 0 ]; then
+		whole=1
+		reasons+=$'\n'"$(printf '# taint %d at the end (%d before insmod): unexpected bits %#x' \
+			"$taint" "$before" "$bad")"
+	fi
+fi
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	whole=1
+	reasons+=$'\n'"# killed after the ${timeout}s timeout"
+elif [ "$qrc" != 0 ]; then
+	whole=1
+	reasons+=$'\n'"# QEMU exited with $qrc: $(tail -n 3 "$logdir/$id-$variant.qemu.log" | tr '\n' ' ')"
+fi
+
+cat > "$result" <<EOF
+passed=$passed
+failed=$failed
+skipped=$skipped
+whole_failed=$whole
+seconds=$secs
+EOF
+
+counts="$passed passed"
+[ "$failed" = 0 ] || counts+=", $failed failed"
+[ "$skipped" = 0 ] || counts+=", $skipped skipped"
+cat "$tmp/guest-out"
+if [ "$whole" = 0 ] && [ "$failed" = 0 ]; then
+	echo "ok - vm $id $variant ($counts; ${secs}s)"
+	exit 0
+fi
+echo "not ok - vm $id $variant ($counts; ${secs}s)"
+grep -v '^$' <<< "$reasons" || true
+echo "# log: $log"
+exit 1

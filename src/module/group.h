@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Contexts, devices, groups and HWPTs as the attach logic (group.c) sees
+ * them. Pure logic: group.c builds in the kernel and, for the unit tests,
+ * in userspace against tests/unit/shim with a mock backend.
+ */
+#ifndef HWPT_GROUP_H
+#define HWPT_GROUP_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+#include "object.h"
+
+struct iommu_domain;
+struct iommu_group;
+struct hwpt_attach_handle;
+struct hwpt_ioas;
+struct pci_dev;
+
+/* One open /dev/hwpt file. */
+struct hwpt_ctx {
+	struct hwpt_table table;
+	/*
+	 * Serialises bind, unbind, hot-unplug, attach, replace and detach of
+	 * this file's devices. Protects every hwpt_group of the file, each
+	 * device's @pt and @dead, and each HWPT's @ngroups. Taken before an
+	 * IOAS's lock, never while holding a device_lock.
+	 */
+	struct mutex lock;
+	struct xarray groups;	/* iommu_group_id -> hwpt_group, under @lock */
+};
+
+/*
+ * A hardware page table: a paging domain filled with its IOAS's mappings.
+ * Held (as a user) by every device attached to it. It never points at the
+ * device it was allocated for, which may go away while the domain lives.
+ */
+struct hwpt_pt {
+	struct hwpt_object obj;
+	struct hwpt_ctx *ctx;
+	struct hwpt_ioas *ioas;		/* user reference */
+	struct iommu_domain *domain;
+	struct list_head ioas_item;	/* in ioas->pts, under ioas->lock */
+	unsigned int ngroups;		/* groups attached, under ctx->lock */
+	bool auto_pt;			/* made by an attach to an IOAS */
+};
+
+/* The bound devices of one IOMMU group in one file, and its attachment. */
+struct hwpt_group {
+	struct hwpt_ctx *ctx;
+	struct iommu_group *group;	/* reference held */
+	struct list_head devices;	/* struct hwpt_device, by group_item */
+	struct hwpt_pt *pt;		/* NULL: DMA blocked */
+	struct hwpt_attach_handle *handle;
+};
+
+/* A bound device. Holds its group; holds a user reference on @pt. */
+struct hwpt_device {
+	struct hwpt_object obj;
+	struct hwpt_ctx *ctx;
+	struct pci_dev *pdev;		/* reference held */
+	struct hwpt_group *group;	/* NULL once dead */
+	struct list_head group_item;
+	struct hwpt_pt *pt;		/* NULL: detached */
+	bool dead;			/* unplugged or unbound */
+};
+
+/* group.c: attachments, under ctx->lock */
+int hwpt_group_attach(struct hwpt_device *dev, struct hwpt_pt *pt);
+int hwpt_group_replace(struct hwpt_device *dev, struct hwpt_pt *pt,
+		       struct hwpt_pt **orphan);
+struct hwpt_pt *hwpt_group_detach(struct hwpt_device *dev);
+
+/*
+ * The backend group.c drives: the IOMMU core (compat.c) and the IOAS's
+ * reserved regions (ioas.c). hwpt_compat_replace() sets *lost_old when it
+ * failed and could not put the old domain back either.
+ */
+int hwpt_compat_attach(struct iommu_group *group, struct iommu_domain *domain,
+		       struct hwpt_attach_handle **handle);
+int hwpt_compat_replace(struct iommu_group *group, struct iommu_domain *old,
+			struct iommu_domain *new,
+			struct hwpt_attach_handle **handle, bool *lost_old);
+void hwpt_compat_detach(struct iommu_group *group, struct iommu_domain *domain,
+			struct hwpt_attach_handle **handle);
+int hwpt_ioas_add_group_resv(struct hwpt_ioas *ioas, struct hwpt_group *g);
+void hwpt_ioas_remove_group_resv(struct hwpt_ioas *ioas, struct hwpt_group *g);
+
+#endif /* HWPT_GROUP_H */
