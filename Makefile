@@ -35,11 +35,12 @@ unit:
 # and rebuilds on every kernel upgrade.
 install-dkms:
 	rm -rf $(DKMS_SRC)
-	mkdir -p $(DKMS_SRC)/src $(DKMS_SRC)/include/uapi/linux
+	mkdir -p $(DKMS_SRC)/src/module/conftest $(DKMS_SRC)/include/uapi/linux
 	cp Kbuild Makefile dkms.conf $(DKMS_SRC)/
 	cp include/uapi/linux/hwpt.h $(DKMS_SRC)/include/uapi/linux/
-	cp -r src/module $(DKMS_SRC)/src/
-	rm -rf $(DKMS_SRC)/src/module/.conftest $(DKMS_SRC)/src/module/conftest.h
+	cp src/module/*.[ch] src/module/conftest.sh $(DKMS_SRC)/src/module/
+	cp src/module/conftest/* $(DKMS_SRC)/src/module/conftest/
+	rm -f $(DKMS_SRC)/src/module/conftest.h
 	dkms install hwpt/$(VERSION)
 
 check:
