@@ -34,6 +34,16 @@ matrix=${HWPT_VM_MATRIX:-"
 	7.2-arm64:smmuv3"}
 jobs=${HWPT_VM_JOBS:-1}
 
+# Guest programs per run, where not all of them. 6.1's AMD driver
+# livelocks once QEMU's amd-iommu overflows its event log, which a single
+# faulting edu DMA does (one event per access): the interrupt thread loops
+# on "IOMMU GA Log overflow" (seen with amd_iommu_intr=legacy too). So on
+# 6.1 amd only the programs that provoke no IOMMU fault run; DMA and
+# fault behaviour is covered on 6.1 Intel and on AMD with 6.12 and 7.2.
+declare -A programs=(
+	[6.1:amd]="smoke uapi lifecycle"
+)
+
 passed=0
 failed=0
 start=$(date +%s)
@@ -80,6 +90,7 @@ done
 run_one() {
 	local kid=${1%%:*} variant=${1#*:}
 
+	HWPT_GUEST_TESTS=${programs[$1]:-${HWPT_GUEST_TESTS:-}} \
 	HWPT_INITRAMFS_READY=1 "$REPO/scripts/vm-run.sh" "$kid" "$variant" \
 		> "$BUILD/vm-logs/$kid-$variant.out" 2>&1
 }

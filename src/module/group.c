@@ -10,7 +10,7 @@
  * An HWPT's domain stays on its IOAS after its last group leaves: it is
  * removed when the HWPT is destroyed (deferred cleanup).
  *
- * All of it runs under ctx->lock.
+ * All of it runs under ctx->lock; the core calls also hold domain_rwsem.
  */
 #include <linux/err.h>
 #include <linux/refcount.h>
@@ -65,7 +65,9 @@ static int hwpt_group_set(struct hwpt_group *g, struct hwpt_pt *pt)
 	rc = hwpt_ioas_add_group_resv(pt->ioas, g);
 	if (rc)
 		return rc;
+	down_write(&g->ctx->domain_rwsem);
 	rc = hwpt_compat_attach(g->group, pt->domain, &g->handle);
+	up_write(&g->ctx->domain_rwsem);
 	if (rc) {
 		hwpt_ioas_remove_group_resv(pt->ioas, g);
 		return rc;
@@ -79,7 +81,9 @@ static void hwpt_group_unset(struct hwpt_group *g)
 {
 	struct hwpt_pt *pt = g->pt;
 
+	down_write(&g->ctx->domain_rwsem);
 	hwpt_compat_detach(g->group, pt->domain, &g->handle);
+	up_write(&g->ctx->domain_rwsem);
 	hwpt_ioas_remove_group_resv(pt->ioas, g);
 	g->pt = NULL;
 	pt->ngroups--;
@@ -139,8 +143,10 @@ int hwpt_group_replace(struct hwpt_device *dev, struct hwpt_pt *pt,
 		if (rc)
 			goto drop_users;
 	}
+	down_write(&g->ctx->domain_rwsem);
 	rc = hwpt_compat_replace(g->group, old->domain, pt->domain, &g->handle,
 				 &lost_old);
+	up_write(&g->ctx->domain_rwsem);
 	if (rc) {
 		if (pt->ioas != old->ioas)
 			hwpt_ioas_remove_group_resv(pt->ioas, g);

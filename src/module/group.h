@@ -9,6 +9,7 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -31,6 +32,14 @@ struct hwpt_ctx {
 	 */
 	struct mutex lock;
 	struct xarray groups;	/* iommu_group_id -> hwpt_group, under @lock */
+	/*
+	 * Written across the core's attach, replace and detach of this file's
+	 * groups, read across map and unmap of this file's attached domains:
+	 * a driver may free per-domain state on detach that a concurrent
+	 * IOTLB flush walks (Intel on 6.1: domain_detach_iommu() against
+	 * intel_iommu_tlb_sync()). Taken after an IOAS's lock, never before.
+	 */
+	struct rw_semaphore domain_rwsem;
 };
 
 /*

@@ -20,6 +20,7 @@
  */
 struct hwpt_ioas {
 	struct hwpt_object obj;
+	struct hwpt_ctx *ctx;
 	/*
 	 * Protects @areas, @pts and @resv: held across a whole map or unmap,
 	 * so every domain of the IOAS changes in step.

@@ -150,17 +150,19 @@ static void hwpt_area_unmap(struct hwpt_area *area, struct iommu_domain *d)
 static int hwpt_ioas_map_area(struct hwpt_ioas *ioas, struct hwpt_area *area)
 {
 	struct hwpt_pt *pt;
-	int rc;
+	int rc = 0;
 
+	down_read(&ioas->ctx->domain_rwsem);
 	list_for_each_entry(pt, &ioas->pts, ioas_item) {
 		rc = hwpt_area_map(area, pt->domain);
 		if (rc)
-			goto undo;
+			break;
 	}
-	return 0;
-undo:
-	list_for_each_entry_continue_reverse(pt, &ioas->pts, ioas_item)
-		hwpt_area_unmap(area, pt->domain);
+	if (rc) {
+		list_for_each_entry_continue_reverse(pt, &ioas->pts, ioas_item)
+			hwpt_area_unmap(area, pt->domain);
+	}
+	up_read(&ioas->ctx->domain_rwsem);
 	return rc;
 }
 
@@ -169,8 +171,10 @@ static void hwpt_ioas_unmap_area(struct hwpt_ioas *ioas,
 {
 	struct hwpt_pt *pt;
 
+	down_read(&ioas->ctx->domain_rwsem);
 	list_for_each_entry(pt, &ioas->pts, ioas_item)
 		hwpt_area_unmap(area, pt->domain);
+	up_read(&ioas->ctx->domain_rwsem);
 	hwpt_area_remove(area, &ioas->areas);
 	hwpt_area_free(area);
 }
@@ -615,6 +619,7 @@ int hwpt_ioas_alloc_ioctl(struct hwpt_ucmd *ucmd)
 	ioas = hwpt_object_alloc(t, struct hwpt_ioas, &hwpt_ioas_type);
 	if (IS_ERR(ioas))
 		return PTR_ERR(ioas);
+	ioas->ctx = ucmd->ctx;
 	mutex_init(&ioas->lock);
 	ioas->areas = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&ioas->pts);

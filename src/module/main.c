@@ -26,6 +26,7 @@ static int hwpt_open(struct inode *inode, struct file *filp)
 		return -ENOMEM;
 	hwpt_table_init(&ctx->table);
 	mutex_init(&ctx->lock);
+	init_rwsem(&ctx->domain_rwsem);
 	xa_init(&ctx->groups);
 	filp->private_data = ctx;
 	return 0;

@@ -106,8 +106,15 @@ void hwpt_object_drop_user(struct hwpt_table *t, struct hwpt_object *obj)
 	xa_unlock(&t->objects);
 }
 
-static void hwpt_object_free(struct hwpt_object *obj)
+/*
+ * @obj is out of the table: drop the table's reference and wait for the
+ * other holders (ioctls, or a remove() about to destroy an orphan) before
+ * destroying it.
+ */
+static void hwpt_object_free(struct hwpt_table *t, struct hwpt_object *obj)
 {
+	if (!refcount_dec_and_test(&obj->refs))
+		wait_event(t->destroy_wait, !refcount_read(&obj->refs));
 	obj->type->destroy(obj);
 	kfree(obj);
 }
@@ -134,11 +141,9 @@ int hwpt_object_destroy_held(struct hwpt_table *t, struct hwpt_object *obj)
 		return rc;
 	}
 
-	/* Out of the table: drop its reference and ours, wait for the rest. */
-	refcount_dec(&obj->refs);
-	if (!refcount_dec_and_test(&obj->refs))
-		wait_event(t->destroy_wait, !refcount_read(&obj->refs));
-	hwpt_object_free(obj);
+	/* Drop our reference, then the table's, waiting for any others. */
+	hwpt_object_put(t, obj);
+	hwpt_object_free(t, obj);
 	return 0;
 }
 
@@ -168,7 +173,7 @@ void hwpt_table_destroy_all(struct hwpt_table *t)
 			if (obj->users)
 				continue;
 			xa_erase(&t->objects, id);
-			hwpt_object_free(obj);
+			hwpt_object_free(t, obj);
 			progress = true;
 		}
 	} while (progress);
