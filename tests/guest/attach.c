@@ -32,10 +32,6 @@
 
 #include "edu.h"
 
-#define DEV_PATH	"/dev/hwpt"
-#define PARAMS		"/sys/module/hwpt/parameters"
-#define FAIL_NTH	PARAMS "/fail_nth"
-
 /* IOVAs the DMA cases use: below edu's 28-bit limit, clear of MSI windows. */
 #define IOVA_A		0x100000UL	/* destination buffers */
 #define IOVA_B		0x200000UL
@@ -44,12 +40,9 @@
 #define IOVA_C		0x500000UL
 #define IOVA_UNMAPPED	0x700000UL
 
-#define MAP_RW		(HWPT_IOAS_MAP_READABLE | HWPT_IOAS_MAP_WRITEABLE)
 #define MAP_FIXED_RW	(HWPT_IOAS_MAP_FIXED_IOVA | MAP_RW)
 #define MAP_FIXED_R	(HWPT_IOAS_MAP_FIXED_IOVA | HWPT_IOAS_MAP_READABLE)
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define MAX_RANGES	64
 #define MAX_RESV	32
 
 static size_t psz;	/* page size */
@@ -63,18 +56,9 @@ static void __attribute__((constructor)) init_psz(void)
 	psz = sysconf(_SC_PAGESIZE);
 }
 
-/* ---- ioctl wrappers: 0 or -errno ---- */
+/* ---- ioctl wrappers beyond util.h's: 0 or -errno ---- */
 
-static int hwpt_open(void)
-{
-	return open(DEV_PATH, O_RDWR | O_CLOEXEC);
-}
-
-static int xioctl(int fd, unsigned long cmd, void *arg)
-{
-	return ioctl(fd, cmd, arg) ? -errno : 0;
-}
-
+/* DEVICE_BIND with namelen bytes of name as given (no NUL added). */
 static int bind_raw(int fd, uint32_t bus, const char *name, size_t namelen,
 		    uint32_t *id)
 {
@@ -87,177 +71,6 @@ static int bind_raw(int fd, uint32_t bus, const char *name, size_t namelen,
 	if (!rc && id)
 		*id = cmd.out_dev_id;
 	return rc;
-}
-
-static int bind_dev(int fd, const char *bdf, uint32_t *id)
-{
-	return bind_raw(fd, HWPT_BUS_PCI, bdf, strlen(bdf) + 1, id);
-}
-
-static int destroy(int fd, uint32_t id)
-{
-	struct hwpt_destroy cmd = { .size = sizeof(cmd), .id = id };
-
-	return xioctl(fd, HWPT_DESTROY, &cmd);
-}
-
-static int ioas_alloc(int fd, uint32_t *id)
-{
-	struct hwpt_ioas_alloc cmd = { .size = sizeof(cmd) };
-	int rc = xioctl(fd, HWPT_IOAS_ALLOC, &cmd);
-
-	if (!rc)
-		*id = cmd.out_ioas_id;
-	return rc;
-}
-
-static int map_raw(int fd, uint32_t ioas, uint32_t flags, uint64_t uva,
-		   uint64_t len, uint64_t *iova)
-{
-	struct hwpt_ioas_map cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.ioas_id = ioas,
-		.user_va = uva,
-		.length = len,
-		.iova = *iova,
-	};
-	int rc = xioctl(fd, HWPT_IOAS_MAP, &cmd);
-
-	if (!rc)
-		*iova = cmd.iova;
-	return rc;
-}
-
-static int map_fixed(int fd, uint32_t ioas, const void *buf, size_t len,
-		     uint64_t iova, uint32_t flags)
-{
-	return map_raw(fd, ioas, flags | HWPT_IOAS_MAP_FIXED_IOVA,
-		       (uintptr_t)buf, len, &iova);
-}
-
-static int unmap(int fd, uint32_t ioas, uint64_t iova, uint64_t len,
-		 uint64_t *unmapped)
-{
-	struct hwpt_ioas_unmap cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = ioas,
-		.iova = iova,
-		.length = len,
-	};
-	int rc = xioctl(fd, HWPT_IOAS_UNMAP, &cmd);
-
-	if (!rc && unmapped)
-		*unmapped = cmd.length;
-	return rc;
-}
-
-static int hwpt_alloc(int fd, uint32_t dev, uint32_t ioas, uint32_t *id)
-{
-	struct hwpt_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.dev_id = dev,
-		.pt_id = ioas,
-	};
-	int rc = xioctl(fd, HWPT_HWPT_ALLOC, &cmd);
-
-	if (!rc)
-		*id = cmd.out_hwpt_id;
-	return rc;
-}
-
-static int set_pt(int fd, unsigned long nr, uint32_t dev, uint32_t pt,
-		  uint32_t *hwpt, uint32_t *moved)
-{
-	struct hwpt_device_attach cmd = {
-		.size = sizeof(cmd),
-		.dev_id = dev,
-		.pt_id = pt,
-	};
-	int rc = xioctl(fd, nr, &cmd);
-
-	if (!rc && hwpt)
-		*hwpt = cmd.out_hwpt_id;
-	if (!rc && moved)
-		*moved = cmd.out_devices_moved;
-	return rc;
-}
-
-static int attach(int fd, uint32_t dev, uint32_t pt, uint32_t *hwpt,
-		  uint32_t *moved)
-{
-	return set_pt(fd, HWPT_DEVICE_ATTACH, dev, pt, hwpt, moved);
-}
-
-static int replace(int fd, uint32_t dev, uint32_t pt, uint32_t *hwpt,
-		   uint32_t *moved)
-{
-	return set_pt(fd, HWPT_DEVICE_REPLACE, dev, pt, hwpt, moved);
-}
-
-static int detach(int fd, uint32_t dev)
-{
-	struct hwpt_device_detach cmd = { .size = sizeof(cmd), .dev_id = dev };
-
-	return xioctl(fd, HWPT_DEVICE_DETACH, &cmd);
-}
-
-static int dev_get(int fd, uint32_t dev, struct hwpt_device_get *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->size = sizeof(*out);
-	out->dev_id = dev;
-	return xioctl(fd, HWPT_DEVICE_GET, out);
-}
-
-/* The HWPT dev is attached to (0 if detached), or -errno. */
-static long dev_pt(int fd, uint32_t dev)
-{
-	struct hwpt_device_get g;
-	int rc = dev_get(fd, dev, &g);
-
-	return rc ? rc : (long)g.out_hwpt_id;
-}
-
-struct ranges {
-	uint32_t n;
-	uint64_t align;
-	struct hwpt_iova_range r[MAX_RANGES];
-};
-
-static int iova_ranges(int fd, uint32_t ioas, struct ranges *out)
-{
-	struct hwpt_ioas_iova_ranges cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = ioas,
-		.num_iovas = MAX_RANGES,
-		.allowed_iovas = (uintptr_t)out->r,
-	};
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = xioctl(fd, HWPT_IOAS_IOVA_RANGES, &cmd);
-	if (!rc) {
-		out->n = cmd.num_iovas;
-		out->align = cmd.out_iova_alignment;
-	}
-	return rc;
-}
-
-static bool ranges_equal(const struct ranges *a, const struct ranges *b)
-{
-	return a->n == b->n && a->align == b->align &&
-	       !memcmp(a->r, b->r, a->n * sizeof(a->r[0]));
-}
-
-static bool in_ranges(const struct ranges *r, uint64_t s, uint64_t l)
-{
-	uint32_t i;
-
-	for (i = 0; i < r->n && i < MAX_RANGES; i++)
-		if (r->r[i].start <= s && l <= r->r[i].last)
-			return true;
-	return false;
 }
 
 /*
@@ -274,41 +87,6 @@ static uint32_t next_id(int fd)
 }
 
 /* ---- /proc, sysfs, /dev/kmsg ---- */
-
-/* VmLck of this process in kB, or -1. */
-static long vmlck_kb(void)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmLck: %ld kB", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
-static bool driver_is(const char *bdf, const char *want)
-{
-	char drv[64];
-
-	pci_driver_of(bdf, drv, sizeof(drv));
-	return !strcmp(drv, want);
-}
-
-/* driver_override of bdf is unset ("(null)" in sysfs, "" on some kernels). */
-static bool no_driver_override(const char *bdf)
-{
-	char path[PATH_MAX], buf[64];
-
-	snprintf(path, sizeof(path), PCI_SYSFS "/%s/driver_override", bdf);
-	if (edu_read_file(path, buf, sizeof(buf)))
-		return true;
-	return !strcmp(buf, "(null)") || !buf[0];
-}
 
 struct resv {
 	uint64_t start, last;
@@ -384,7 +162,7 @@ static bool kmsg_fault(int fd, int ms, char *line, size_t len)
 
 				/* Intel's summary line: wait for the detail. */
 				if (!found || !summary) {
-					edu_strcpy(line, len, msg);
+					str_copy(line, len, msg);
 					line[strcspn(line, "\n")] = 0;
 				}
 				found = true;
@@ -422,22 +200,6 @@ static const char *iommu_vendor(void)
 	}
 	closedir(dir);
 	return v;
-}
-
-/* Bus Master Enable of bdf, read from config space; -1 on error. */
-static int bus_master_of(const char *bdf)
-{
-	char path[PATH_MAX];
-	uint16_t cmd;
-	int fd, ok;
-
-	snprintf(path, sizeof(path), PCI_SYSFS "/%s/config", bdf);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ok = pread(fd, &cmd, 2, 4) == 2;
-	close(fd);
-	return ok ? !!(cmd & 0x4) : -1;
 }
 
 /* Physical address of the page at p (present), or 0. */
@@ -514,33 +276,6 @@ static uint8_t *low_page(uint64_t *phys)
 	return pick;
 }
 
-/* ---- Fault injection knob ---- */
-
-static bool debug_inject(void)
-{
-	char v[8];
-
-	return !edu_read_file(PARAMS "/debug_inject", v, sizeof(v)) &&
-	       !strcmp(v, "Y");
-}
-
-static int write_fail_nth(unsigned int n)
-{
-	char s[16];
-
-	snprintf(s, sizeof(s), "%u\n", n);
-	return edu_write_file(FAIL_NTH, s);
-}
-
-static long read_fail_nth(void)
-{
-	char buf[32];
-
-	if (edu_read_file(FAIL_NTH, buf, sizeof(buf)))
-		return -1;
-	return strtol(buf, NULL, 0);
-}
-
 /* ---- DMA checks ---- */
 
 /*
@@ -566,16 +301,11 @@ static int dma_out(struct edu *e, uint64_t iova)
 	ASSERT_EQ(0, edu_open_master(e, bdf));				\
 } while (0)
 
-#define NEW_BUF(p, size, fill) do {					\
-	(p) = edu_buf(size, fill);					\
-	ASSERT_NONNULL(p);						\
-} while (0)
-
 /* ---- BIND ---- */
 
 TEST(bind_nonexistent_enodev)
 {
-	int fd = hwpt_open();
+	int fd = hwpt_open(O_RDWR);
 
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(-ENODEV, bind_dev(fd, "0000:7f:1f.7", NULL));
@@ -597,7 +327,7 @@ TEST(bind_malformed_name)
 	};
 	char full[32];
 	unsigned int i;
-	int fd = hwpt_open();
+	int fd = hwpt_open(O_RDWR);
 
 	ASSERT_GE(fd, 0);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -633,7 +363,7 @@ TEST(bind_malformed_name_of_free_device_enodev)
 	snprintf(names[1], 64, "%04x:%02x:%02x.0x", d, b, sl);
 	snprintf(names[2], 64, "0x%x:0x%x:0x%x.0x%x", d, b, sl, f);
 	snprintf(names[3], 64, " %04x:%02x:%02x.%x", d, b, sl, f);
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	for (i = 0; i < 4; i++) {
 		uint32_t id = 0;
@@ -658,7 +388,7 @@ TEST(bind_bus_not_pci_einval)
 
 	if (!edu_find(EDU_SINGLETON, &s))
 		SKIP("no singleton edu");
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(-EINVAL, bind_raw(fd, 0, s.bdf, strlen(s.bdf) + 1, NULL));
 	EXPECT_EQ(-EINVAL, bind_raw(fd, HWPT_BUS_PCI + 1, s.bdf,
@@ -681,14 +411,14 @@ TEST(bind_device_with_driver_ebusy)
 		pci_driver_of(names[i]->d_name, drv, sizeof(drv));
 		if (!bdf[0] && names[i]->d_name[0] != '.' && drv[0] &&
 		    pci_iommu_group(names[i]->d_name) >= 0)
-			edu_strcpy(bdf, sizeof(bdf), names[i]->d_name);
+			str_copy(bdf, sizeof(bdf), names[i]->d_name);
 		free(names[i]);
 	}
 	free(names);
 	if (!bdf[0])
 		SKIP("no PCI device with a driver and an IOMMU group");
 	pci_driver_of(bdf, drv, sizeof(drv));
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(-EBUSY, bind_dev(fd, bdf, NULL));
 	/* Still on its own driver. */
@@ -708,7 +438,7 @@ TEST(bind_singleton_driver_is_hwpt)
 	if (!edu_find(EDU_SINGLETON, &s))
 		SKIP("no singleton edu");
 	ASSERT_FALSE(pci_has_driver(s.bdf));
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, bind_dev(fd, s.bdf, &id));
 	EXPECT_NE(0, id);
@@ -730,8 +460,8 @@ TEST(bind_twice_ebusy)
 
 	if (!edu_find(EDU_SINGLETON, &s))
 		SKIP("no singleton edu");
-	fd = hwpt_open();
-	fd2 = hwpt_open();
+	fd = hwpt_open(O_RDWR);
+	fd2 = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_GE(fd2, 0);
 	ASSERT_EQ(0, bind_dev(fd, s.bdf, &id));
@@ -765,8 +495,8 @@ static void other_fd_cannot_bind_into_group(struct __test_metadata *_metadata,
 	if (!edu_find_pair(kind, &a, &b))
 		SKIP("no %s pair of edu", kind == EDU_TWOFN ? "two-function" :
 			"bridged");
-	fd1 = hwpt_open();
-	fd2 = hwpt_open();
+	fd1 = hwpt_open(O_RDWR);
+	fd2 = hwpt_open(O_RDWR);
 	ASSERT_GE(fd1, 0);
 	ASSERT_GE(fd2, 0);
 	ASSERT_EQ(0, bind_dev(fd1, a.bdf, &ida));
@@ -807,7 +537,7 @@ TEST(destroy_device_unbinds_and_rebinds)
 
 	if (!edu_find(EDU_SINGLETON, &s))
 		SKIP("no singleton edu");
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, bind_dev(fd, s.bdf, &id));
 	EXPECT_TRUE(driver_is(s.bdf, "hwpt"));
@@ -829,7 +559,7 @@ TEST(destroy_device_unbinds_and_rebinds)
 	ASSERT_EQ(0, bind_dev(fd, s.bdf, &id2));
 	EXPECT_TRUE(driver_is(s.bdf, "hwpt"));
 	ASSERT_EQ(0, destroy(fd, id2));
-	fd2 = hwpt_open();
+	fd2 = hwpt_open(O_RDWR);
 	ASSERT_GE(fd2, 0);
 	ASSERT_EQ(0, bind_dev(fd2, s.bdf, &id2));
 	EXPECT_TRUE(driver_is(s.bdf, "hwpt"));
@@ -853,7 +583,7 @@ FIXTURE_SETUP(single)
 	self->fd = -1;
 	if (!edu_find(EDU_SINGLETON, &self->info))
 		SKIP("no singleton edu");
-	self->fd = hwpt_open();
+	self->fd = hwpt_open(O_RDWR);
 	ASSERT_GE(self->fd, 0);
 	BIND_OPEN(self->fd, self->info.bdf, &self->dev, &self->e);
 }
@@ -1243,7 +973,7 @@ static bool resv_page(int group, uint64_t *iova, char *type, size_t len)
 			    s + psz - 1 > rv[i].last)
 				continue;
 			*iova = s;
-			edu_strcpy(type, len, rv[i].type);
+			str_copy(type, len, rv[i].type);
 			return true;
 		}
 	}
@@ -1328,7 +1058,7 @@ FIXTURE_SETUP(group)
 	if (!edu_find_pair(variant->kind, &self->ia, &self->ib))
 		SKIP("no %s pair of edu in one group",
 		     variant->kind == EDU_TWOFN ? "two-function" : "bridged");
-	self->fd = hwpt_open();
+	self->fd = hwpt_open(O_RDWR);
 	ASSERT_GE(self->fd, 0);
 	BIND_OPEN(self->fd, self->ia.bdf, &self->da, &self->a);
 	BIND_OPEN(self->fd, self->ib.bdf, &self->db, &self->b);
@@ -1476,7 +1206,7 @@ TEST(seed003_hwpt_outlives_its_alloc_device)
 	NEW_BUF(a, BUF, 0x11);
 	NEW_BUF(c, BUF, 0x33);
 	NEW_BUF(p, BUF, 0);
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, bind_dev(fd, s.bdf, &da));
 	BIND_OPEN(fd, ia.bdf, &db, &e);
@@ -1535,7 +1265,7 @@ TEST(reserved_regions_follow_attached_groups)
 	if (!resv_page(s.group, &msi, type, sizeof(type)))
 		SKIP("group %d has no reserved region", s.group);
 	NEW_BUF(a, BUF, 0);
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, bind_dev(fd, s.bdf, &ds));
 	ASSERT_EQ(0, bind_dev(fd, ia.bdf, &da));
@@ -1778,7 +1508,7 @@ FIXTURE(ioas) {
 
 FIXTURE_SETUP(ioas)
 {
-	self->fd = hwpt_open();
+	self->fd = hwpt_open(O_RDWR);
 	ASSERT_GE(self->fd, 0);
 	ASSERT_EQ(0, ioas_alloc(self->fd, &self->ioas));
 	NEW_BUF(self->buf, 4 * psz, 0x5a);
@@ -2043,7 +1773,7 @@ TEST(vmlck_follows_map_unmap_destroy_close)
 
 	ASSERT_GE(base, 0);
 	NEW_BUF(buf, len, 1);
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, ioas_alloc(fd, &ioas));
 	ASSERT_EQ(0, ioas_alloc(fd, &ioas2));
@@ -2087,7 +1817,7 @@ TEST(map_over_memlock_limit_enomem)
 	int fd;
 
 	NEW_BUF(buf, 16 * psz, 1);
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, ioas_alloc(fd, &ioas));
 	ASSERT_OK(syscall(SYS_capget, &hdr, data));
@@ -2121,7 +1851,7 @@ TEST(close_cleans_everything)
 		SKIP("no singleton edu");
 	NEW_BUF(a, BUF, 0x11);
 	NEW_BUF(p, 4 * psz, 0);
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	BIND_OPEN(fd, s.bdf, &dev, &e);
 	ASSERT_EQ(0, ioas_alloc(fd, &ioas));
@@ -2141,7 +1871,7 @@ TEST(close_cleans_everything)
 	edu_close(&e);
 
 	/* A new file binds it again, fresh. */
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, bind_dev(fd, s.bdf, &dev));
 	EXPECT_EQ(1, dev);
@@ -2239,7 +1969,7 @@ static void sweep_run(struct __test_metadata *_metadata, struct sweep *s,
 		long left;
 		int rc;
 
-		s->fd = hwpt_open();
+		s->fd = hwpt_open(O_RDWR);
 		ASSERT_GE(s->fd, 0);
 		sweep_bufs(_metadata, s);
 		ops->setup(_metadata, s);

@@ -11,6 +11,8 @@
  * buffer is at device address 0x40000, 4096 bytes. Addresses are masked to
  * 28 bits, and a DMA takes about 100 ms of virtual time.
  *
+ * The generic helpers (ioctls, sysfs files, PCI devices) are in util.h.
+ *
  * Include after harness.h (which defines _GNU_SOURCE).
  */
 #ifndef HWPT_TESTS_GUEST_EDU_H
@@ -29,6 +31,8 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+
+#include "util.h"
 
 #define EDU_VENDOR		0x1234
 #define EDU_DEVICE		0x11e8
@@ -49,108 +53,14 @@
 #define EDU_DMA_MASK		((1ULL << 28) - 1)
 #define EDU_DMA_TIMEOUT_MS	5000
 
-#define PCI_SYSFS		"/sys/bus/pci/devices"
-#define IOMMU_GROUPS_SYSFS	"/sys/kernel/iommu_groups"
-
 /* ---- sysfs ---- */
-
-/* Copy src into dst of size len, cut to fit, always NUL-terminated. */
-static inline void edu_strcpy(char *dst, size_t len, const char *src)
-{
-	size_t n = strnlen(src, len - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = 0;
-}
-
-/* Read a small file into buf without trailing newlines; 0 or -errno. */
-static inline int edu_read_file(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	close(fd);
-	buf[n] = 0;
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = 0;
-	return 0;
-}
-
-static inline int edu_write_file(const char *path, const char *s)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	return n < 0 ? (int)n : 0;
-}
-
-/* The last path component of a symlink's target, or "" if no link. */
-static inline int edu_link_name(const char *path, char *out, size_t len)
-{
-	char target[PATH_MAX];
-	ssize_t n;
-	const char *base;
-
-	out[0] = 0;
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = 0;
-	base = strrchr(target, '/');
-	edu_strcpy(out, len, base ? base + 1 : target);
-	return 0;
-}
-
-/* Name of the driver bound to PCI device bdf; "" when none. */
-static inline void pci_driver_of(const char *bdf, char *out, size_t len)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), PCI_SYSFS "/%s/driver", bdf);
-	edu_link_name(path, out, len);
-}
-
-static inline bool pci_has_driver(const char *bdf)
-{
-	char drv[64];
-
-	pci_driver_of(bdf, drv, sizeof(drv));
-	return drv[0] != 0;
-}
-
-/* IOMMU group number of bdf, or -1. */
-static inline int pci_iommu_group(const char *bdf)
-{
-	char path[PATH_MAX], name[32];
-
-	snprintf(path, sizeof(path), PCI_SYSFS "/%s/iommu_group", bdf);
-	if (edu_link_name(path, name, sizeof(name)))
-		return -1;
-	return atoi(name);
-}
 
 static inline long pci_read_hex(const char *bdf, const char *attr)
 {
 	char path[PATH_MAX], buf[32];
 
 	snprintf(path, sizeof(path), PCI_SYSFS "/%s/%s", bdf, attr);
-	if (edu_read_file(path, buf, sizeof(buf)))
+	if (read_file(path, buf, sizeof(buf)))
 		return -1;
 	return strtol(buf, NULL, 16);
 }
@@ -222,7 +132,7 @@ static inline int edu_scan(struct edu_info *out, int max)
 		if (total > 0) {
 			struct edu_info *e = &out[found++];
 
-			edu_strcpy(e->bdf, sizeof(e->bdf), bdf);
+			str_copy(e->bdf, sizeof(e->bdf), bdf);
 			e->group = g;
 			e->kind = total == 1 ? EDU_SINGLETON :
 				  total == nedu ? EDU_TWOFN : EDU_BRIDGED;
@@ -316,7 +226,7 @@ static inline int edu_open(struct edu *e, const char *bdf)
 	int fd, err;
 
 	edu_init(e);
-	edu_strcpy(e->bdf, sizeof(e->bdf), bdf);
+	str_copy(e->bdf, sizeof(e->bdf), bdf);
 	snprintf(path, sizeof(path), PCI_SYSFS "/%s/resource0", bdf);
 	fd = open(path, O_RDWR | O_SYNC | O_CLOEXEC);
 	if (fd < 0)
@@ -458,6 +368,12 @@ static inline void *edu_buf(size_t size, int fill)
 	memset(p, fill, size);
 	return p;
 }
+
+/* In a test: p = edu_buf(size, fill), or the test fails. */
+#define NEW_BUF(p, size, fill) do {					\
+	(p) = edu_buf(size, fill);					\
+	ASSERT_NONNULL(p);						\
+} while (0)
 
 /* A pattern that differs per seed and per byte. */
 static inline void edu_pattern(void *buf, size_t len, unsigned int seed)

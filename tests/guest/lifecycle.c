@@ -40,13 +40,9 @@
 #include <linux/capability.h>
 #include <linux/hwpt.h>
 
-#define DEV_PATH	"/dev/hwpt"
-#define SYS_MODULE	"/sys/module/hwpt"
-#define PARAMS		SYS_MODULE "/parameters"
-#define FAIL_NTH	PARAMS "/fail_nth"
-#define MODULE_FILE	"/hwpt.ko"
+#include "util.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define MODULE_FILE	"/hwpt.ko"
 
 /* Leak limits, see the top of the file. */
 #define SLAB_OBJS_LIMIT	1000
@@ -54,114 +50,10 @@
 
 /* ---- Small helpers ---- */
 
-static int hwpt_open(int flags)
-{
-	return open(DEV_PATH, flags | O_CLOEXEC);
-}
-
-static int xioctl(int fd, unsigned long cmd, void *arg)
-{
-	return ioctl(fd, cmd, arg) ? -errno : 0;
-}
-
-static int ioas_alloc(int fd, uint32_t *id)
-{
-	struct hwpt_ioas_alloc cmd = { .size = sizeof(cmd) };
-	int rc = xioctl(fd, HWPT_IOAS_ALLOC, &cmd);
-
-	if (!rc)
-		*id = cmd.out_ioas_id;
-	return rc;
-}
-
-static int destroy(int fd, uint32_t id)
-{
-	struct hwpt_destroy cmd = { .size = sizeof(cmd), .id = id };
-
-	return xioctl(fd, HWPT_DESTROY, &cmd);
-}
-
-static int get_info(int fd, struct hwpt_get_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	return xioctl(fd, HWPT_GET_INFO, info);
-}
-
-/* Read a (sysfs) file into buf without trailing newlines; 0 or -errno. */
-static int read_file(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;	/* one line */
-	return 0;
-}
-
-static int write_file(const char *path, const char *s)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	close(fd);
-	return 0;
-}
-
-/* A number from a file; LONG_MIN if it cannot be read. */
-static long read_long(const char *path)
-{
-	char buf[64];
-	char *end;
-	long v;
-
-	if (read_file(path, buf, sizeof(buf)))
-		return LONG_MIN;
-	v = strtol(buf, &end, 0);
-	return end == buf ? LONG_MIN : v;
-}
-
 /* The module's reference count; LONG_MIN if not loaded. */
 static long refcnt(void)
 {
 	return read_long(SYS_MODULE "/refcnt");
-}
-
-static bool debug_inject(void)
-{
-	char v[8];
-
-	return !read_file(PARAMS "/debug_inject", v, sizeof(v)) &&
-	       !strcmp(v, "Y");
-}
-
-static int write_fail_nth(unsigned int n)
-{
-	char s[16];
-
-	snprintf(s, sizeof(s), "%u\n", n);
-	return write_file(FAIL_NTH, s);
-}
-
-static long read_fail_nth(void)
-{
-	return read_long(FAIL_NTH);
 }
 
 static bool exists(const char *path)
@@ -518,91 +410,7 @@ TEST_TIMEOUT(many_objects_freed_on_close, 300)
 	free(before);
 }
 
-/* ---- Mappings and devices (the device choice is uapi.c's) ---- */
-
-/* How many entries a directory has (without . and ..); -1 on error. */
-static int count_dir(const char *path)
-{
-	struct dirent *d;
-	DIR *dir = opendir(path);
-	int n = 0;
-
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir)))
-		if (d->d_name[0] != '.')
-			n++;
-	closedir(dir);
-	return n;
-}
-
-static int pci_group(const char *name)
-{
-	char path[128], link[256];
-	const char *slash;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.31s/iommu_group",
-		 name);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -1;
-	link[n] = 0;
-	slash = strrchr(link, '/');
-	return atoi(slash ? slash + 1 : link);
-}
-
-/*
- * $HWPT_TEST_PCI_DEV, else the first PCI device (by name) without a
- * driver that is not a bridge and is alone in its IOMMU group; NULL if
- * none.
- */
-static const char *test_pci_dev(void)
-{
-	static char found[32];
-	static int state;	/* 0 not looked yet, 1 found, -1 none */
-	const char *env = getenv("HWPT_TEST_PCI_DEV");
-	struct dirent *d;
-	DIR *dir;
-
-	if (env && *env)
-		return env;
-	if (state)
-		return state > 0 ? found : NULL;
-	state = -1;
-	dir = opendir("/sys/bus/pci/devices");
-	if (!dir)
-		return NULL;
-	while ((d = readdir(dir))) {
-		char path[300], buf[32];
-		int group;
-
-		if (d->d_name[0] == '.' || strlen(d->d_name) >= sizeof(found))
-			continue;
-		if (state > 0 && strcmp(d->d_name, found) > 0)
-			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.31s/driver",
-			 d->d_name);
-		if (!access(path, F_OK))
-			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/class",
-			 d->d_name);
-		if (read_file(path, buf, sizeof(buf)) ||
-		    (strtoul(buf, NULL, 16) >> 16) == 0x06)
-			continue;
-		group = pci_group(d->d_name);
-		if (group < 0)
-			continue;
-		snprintf(path, sizeof(path),
-			 "/sys/kernel/iommu_groups/%d/devices", group);
-		if (count_dir(path) != 1)
-			continue;
-		strcpy(found, d->d_name);
-		state = 1;
-	}
-	closedir(dir);
-	return state > 0 ? found : NULL;
-}
+/* ---- Mappings and devices (the device is util.h's test_pci_dev()) ---- */
 
 /* The device has a driver (after a bind: hwpt's). */
 static bool dev_has_driver(void)
@@ -612,65 +420,6 @@ static bool dev_has_driver(void)
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.31s/driver",
 		 test_pci_dev());
 	return !access(path, F_OK);
-}
-
-static int device_bind(int fd, uint32_t *dev_id)
-{
-	struct hwpt_device_bind cmd = {
-		.size = sizeof(cmd),
-		.bus = HWPT_BUS_PCI,
-	};
-	int rc;
-
-	if (!test_pci_dev())
-		return -ENODEV;
-	snprintf(cmd.name, sizeof(cmd.name), "%s", test_pci_dev());
-	rc = xioctl(fd, HWPT_DEVICE_BIND, &cmd);
-	if (!rc)
-		*dev_id = cmd.out_dev_id;
-	return rc;
-}
-
-/* ATTACH, REPLACE (with pt_id) or DETACH (pt_id ignored). */
-static int device_set(int fd, unsigned long cmd_nr, uint32_t dev_id,
-		      uint32_t pt_id)
-{
-	struct hwpt_device_attach cmd = {
-		.size = sizeof(cmd),
-		.dev_id = dev_id,
-		.pt_id = pt_id,
-	};
-
-	if (cmd_nr == HWPT_DEVICE_DETACH) {
-		struct hwpt_device_detach d = {
-			.size = sizeof(d), .dev_id = dev_id,
-		};
-
-		return xioctl(fd, cmd_nr, &d);
-	}
-	return xioctl(fd, cmd_nr, &cmd);
-}
-
-/* The HWPT the device is attached to (0: none), or -errno. */
-static long device_hwpt(int fd, uint32_t dev_id)
-{
-	struct hwpt_device_get get = { .size = sizeof(get), .dev_id = dev_id };
-	int rc = xioctl(fd, HWPT_DEVICE_GET, &get);
-
-	return rc ? rc : (long)get.out_hwpt_id;
-}
-
-static int hwpt_alloc(int fd, uint32_t dev_id, uint32_t ioas_id,
-		      uint32_t *hwpt_id)
-{
-	struct hwpt_hwpt_alloc cmd = {
-		.size = sizeof(cmd), .dev_id = dev_id, .pt_id = ioas_id,
-	};
-	int rc = xioctl(fd, HWPT_HWPT_ALLOC, &cmd);
-
-	if (!rc)
-		*hwpt_id = cmd.out_hwpt_id;
-	return rc;
 }
 
 #define MAP_PAGES	16
@@ -690,83 +439,15 @@ static void *map_buf(void)
 	return buf;
 }
 
-static int ioas_map(int fd, uint32_t ioas_id)
+/* Map map_buf() read-write where the kernel chooses. */
+static int map_buf_into(int fd, uint32_t ioas_id)
 {
-	struct hwpt_ioas_map cmd = {
-		.size = sizeof(cmd),
-		.flags = HWPT_IOAS_MAP_READABLE | HWPT_IOAS_MAP_WRITEABLE,
-		.ioas_id = ioas_id,
-		.user_va = (uintptr_t)map_buf(),
-		.length = MAP_PAGES * sysconf(_SC_PAGESIZE),
-	};
+	uint64_t iova;
 
-	return map_buf() ? xioctl(fd, HWPT_IOAS_MAP, &cmd) : -ENOMEM;
-}
-
-/* Unmap all of an IOAS: the bytes unmapped, or -errno. */
-static int64_t ioas_unmap_all(int fd, uint32_t ioas_id)
-{
-	struct hwpt_ioas_unmap cmd = {
-		.size = sizeof(cmd), .ioas_id = ioas_id, .length = UINT64_MAX,
-	};
-	int rc = xioctl(fd, HWPT_IOAS_UNMAP, &cmd);
-
-	return rc == -ENOENT ? 0 : rc ? rc : (int64_t)cmd.length;
-}
-
-static int iova_ranges(int fd, uint32_t ioas_id)
-{
-	struct hwpt_iova_range r[32];
-	struct hwpt_ioas_iova_ranges cmd = {
-		.size = sizeof(cmd), .ioas_id = ioas_id,
-		.num_iovas = ARRAY_SIZE(r), .allowed_iovas = (uintptr_t)r,
-	};
-
-	return xioctl(fd, HWPT_IOAS_IOVA_RANGES, &cmd);
-}
-
-/*
- * Pages pinned with FOLL_PIN and not released yet, in the whole system;
- * LONG_MIN when unknown. The counters are per-CPU batched: exact only
- * after stat_refresh folds them.
- */
-static long pins_outstanding(void)
-{
-	long acquired = LONG_MIN, released = LONG_MIN, v;
-	char key[64];
-	FILE *f;
-
-	if (write_file("/proc/sys/vm/stat_refresh", "1"))
-		return LONG_MIN;
-	f = fopen("/proc/vmstat", "re");
-	if (!f)
-		return LONG_MIN;
-	while (fscanf(f, "%63s %ld", key, &v) == 2) {
-		if (!strcmp(key, "nr_foll_pin_acquired"))
-			acquired = v;
-		else if (!strcmp(key, "nr_foll_pin_released"))
-			released = v;
-	}
-	fclose(f);
-	return acquired == LONG_MIN || released == LONG_MIN ? LONG_MIN :
-	       acquired - released;
-}
-
-/* This process's locked memory (what pinning charges), in kB. */
-static long vmlck_kb(void)
-{
-	char line[256];
-	long v = LONG_MIN;
-	FILE *f;
-
-	f = fopen("/proc/self/status", "re");
-	if (!f)
-		return v;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmLck:", 6))
-			v = strtol(line + 6, NULL, 10);
-	fclose(f);
-	return v;
+	if (!map_buf())
+		return -ENOMEM;
+	return ioas_map(fd, ioas_id, map_buf(),
+			MAP_PAGES * sysconf(_SC_PAGESIZE), &iova);
 }
 
 /* ---- Leaks with mappings and a device ---- */
@@ -776,7 +457,8 @@ TEST_TIMEOUT(map_and_device_cycles_leak_nothing, 300)
 	const int cycles = 1000, limit = 500;
 	struct slab_snap *before = malloc(sizeof(*before));
 	bool dev = test_pci_dev() != NULL;
-	long base = LONG_MIN, pins = LONG_MIN;
+	long long pins = LLONG_MIN;
+	long base = LONG_MIN;
 	struct timespec t0 = { 0 }, t1;
 	struct slab_growth g;
 	int i;
@@ -799,17 +481,15 @@ TEST_TIMEOUT(map_and_device_cycles_leak_nothing, 300)
 		fd = hwpt_open(O_RDWR);
 		ASSERT_GE(fd, 0);
 		ASSERT_EQ(0, ioas_alloc(fd, &ioas));
-		ASSERT_EQ(0, ioas_map(fd, ioas));
+		ASSERT_EQ(0, map_buf_into(fd, ioas));
 		if (dev) {
 			ASSERT_EQ(0, device_bind(fd, &dev_id));
-			ASSERT_EQ(0, device_set(fd, HWPT_DEVICE_ATTACH, dev_id,
-						ioas));
+			ASSERT_EQ(0, attach(fd, dev_id, ioas, NULL, NULL));
 		}
 		/* Half torn down explicitly, half left to close. */
 		if (i & 1) {
 			if (dev) {
-				ASSERT_EQ(0, device_set(fd, HWPT_DEVICE_DETACH,
-							dev_id, 0));
+				ASSERT_EQ(0, detach(fd, dev_id));
 				ASSERT_EQ(0, destroy(fd, dev_id));
 			}
 			ASSERT_EQ(MAP_PAGES * sysconf(_SC_PAGESIZE),
@@ -821,7 +501,7 @@ TEST_TIMEOUT(map_and_device_cycles_leak_nothing, 300)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	EXPECT_EQ(base, refcnt());
-	if (pins != LONG_MIN)
+	if (pins != LLONG_MIN)
 		EXPECT_EQ(pins, pins_outstanding());
 	else
 		TH_LOG("pinned pages not checked: no /proc/sys/vm/stat_refresh");
@@ -1152,7 +832,8 @@ struct sweep_state {
 	int64_t mapped1, mapped2;
 	long dev_hwpt;
 	bool driver;
-	long pins, vmlck;
+	long long pins;
+	long vmlck;
 };
 
 struct sweep_op {
@@ -1169,7 +850,7 @@ static void sweep_state(int fd, const struct sweep_ctx *c,
 	s->vmlck = vmlck_kb();
 	s->driver = test_pci_dev() && dev_has_driver();
 	if (c->dev_id)
-		s->dev_hwpt = device_hwpt(fd, c->dev_id);
+		s->dev_hwpt = dev_pt(fd, c->dev_id);
 	if (c->ioas1)
 		s->mapped1 = ioas_unmap_all(fd, c->ioas1);
 	if (c->ioas2)
@@ -1190,7 +871,7 @@ static bool sweep_same(const struct sweep_state *a,
 static void sweep_log(const char *what, const struct sweep_state *s)
 {
 	TH_LOG("  %s: next ID %u, mapped %lld+%lld, device on %ld%s, "
-	       "pins %ld, VmLck %ld kB", what, s->next_id,
+	       "pins %lld, VmLck %ld kB", what, s->next_id,
 	       (long long)s->mapped1, (long long)s->mapped2, s->dev_hwpt,
 	       s->driver ? " (driver bound)" : "", s->pins, s->vmlck);
 }
@@ -1209,7 +890,7 @@ static int setup_ioas(int fd, struct sweep_ctx *c)
 
 static int setup_ioas_mapped(int fd, struct sweep_ctx *c)
 {
-	return ioas_alloc(fd, &c->ioas1) ?: ioas_map(fd, c->ioas1);
+	return ioas_alloc(fd, &c->ioas1) ?: map_buf_into(fd, c->ioas1);
 }
 
 static int setup_bound(int fd, struct sweep_ctx *c)
@@ -1220,18 +901,18 @@ static int setup_bound(int fd, struct sweep_ctx *c)
 static int setup_attached(int fd, struct sweep_ctx *c)
 {
 	return setup_bound(fd, c) ?:
-	       device_set(fd, HWPT_DEVICE_ATTACH, c->dev_id, c->ioas1);
+	       attach(fd, c->dev_id, c->ioas1, NULL, NULL);
 }
 
 static int setup_attached_and_second(int fd, struct sweep_ctx *c)
 {
 	return setup_attached(fd, c) ?: ioas_alloc(fd, &c->ioas2) ?:
-	       ioas_map(fd, c->ioas2);
+	       map_buf_into(fd, c->ioas2);
 }
 
 static int op_map(int fd, struct sweep_ctx *c)
 {
-	return ioas_map(fd, c->ioas1);
+	return map_buf_into(fd, c->ioas1);
 }
 
 static int op_bind(int fd, struct sweep_ctx *c)
@@ -1246,17 +927,19 @@ static int op_hwpt_alloc(int fd, struct sweep_ctx *c)
 
 static int op_attach(int fd, struct sweep_ctx *c)
 {
-	return device_set(fd, HWPT_DEVICE_ATTACH, c->dev_id, c->ioas1);
+	return attach(fd, c->dev_id, c->ioas1, NULL, NULL);
 }
 
 static int op_replace(int fd, struct sweep_ctx *c)
 {
-	return device_set(fd, HWPT_DEVICE_REPLACE, c->dev_id, c->ioas2);
+	return replace(fd, c->dev_id, c->ioas2, NULL, NULL);
 }
 
 static int op_iova_ranges(int fd, struct sweep_ctx *c)
 {
-	return iova_ranges(fd, c->ioas1);
+	struct ranges r;
+
+	return iova_ranges(fd, c->ioas1, &r);
 }
 
 FIXTURE(sweep) {
@@ -1403,7 +1086,7 @@ run_sweep(struct __test_metadata *_metadata, const struct sweep_op *o)
 		ASSERT_OK(close(fd));
 		/* Closing released everything, whatever happened. */
 		EXPECT_EQ(0, vmlck_kb());
-		if (ref.pins != LONG_MIN)
+		if (ref.pins != LLONG_MIN)
 			EXPECT_EQ(ref.pins - (ref.mapped1 + ref.mapped2) /
 				  sysconf(_SC_PAGESIZE), pins_outstanding());
 	}

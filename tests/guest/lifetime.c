@@ -26,7 +26,6 @@
 
 #include "edu.h"
 
-#define DEV_PATH	"/dev/hwpt"
 #define PCI_RESCAN	"/sys/bus/pci/rescan"
 #define HWPT_DRV_SYSFS	"/sys/bus/pci/drivers/hwpt"
 
@@ -38,10 +37,7 @@
 #define IOVA_T0		0x1000000UL	/* per-thread ranges */
 #define IOVA_T1		0x2000000UL
 
-#define MAP_RW		(HWPT_IOAS_MAP_READABLE | HWPT_IOAS_MAP_WRITEABLE)
 #define MAP_R		HWPT_IOAS_MAP_READABLE
-
-#define MAX_RANGES	64
 
 static size_t psz;
 
@@ -53,279 +49,9 @@ static void __attribute__((constructor)) init_psz(void)
 	psz = sysconf(_SC_PAGESIZE);
 }
 
-/* ---- ioctl wrappers: 0 or -errno (as in attach.c) ---- */
-
-static int hwpt_open(void)
-{
-	return open(DEV_PATH, O_RDWR | O_CLOEXEC);
-}
-
-static int xioctl(int fd, unsigned long cmd, void *arg)
-{
-	return ioctl(fd, cmd, arg) ? -errno : 0;
-}
-
-static int bind_dev(int fd, const char *bdf, uint32_t *id)
-{
-	struct hwpt_device_bind cmd = {
-		.size = sizeof(cmd),
-		.bus = HWPT_BUS_PCI,
-	};
-	int rc;
-
-	edu_strcpy(cmd.name, sizeof(cmd.name), bdf);
-	rc = xioctl(fd, HWPT_DEVICE_BIND, &cmd);
-	if (!rc && id)
-		*id = cmd.out_dev_id;
-	return rc;
-}
-
-static int destroy(int fd, uint32_t id)
-{
-	struct hwpt_destroy cmd = { .size = sizeof(cmd), .id = id };
-
-	return xioctl(fd, HWPT_DESTROY, &cmd);
-}
-
-static int ioas_alloc(int fd, uint32_t *id)
-{
-	struct hwpt_ioas_alloc cmd = { .size = sizeof(cmd) };
-	int rc = xioctl(fd, HWPT_IOAS_ALLOC, &cmd);
-
-	if (!rc)
-		*id = cmd.out_ioas_id;
-	return rc;
-}
-
-static int map_raw(int fd, uint32_t ioas, uint32_t flags, const void *buf,
-		   size_t len, uint64_t *iova)
-{
-	struct hwpt_ioas_map cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.ioas_id = ioas,
-		.user_va = (uintptr_t)buf,
-		.length = len,
-		.iova = *iova,
-	};
-	int rc = xioctl(fd, HWPT_IOAS_MAP, &cmd);
-
-	if (!rc)
-		*iova = cmd.iova;
-	return rc;
-}
-
-static int map_fixed(int fd, uint32_t ioas, const void *buf, size_t len,
-		     uint64_t iova, uint32_t flags)
-{
-	return map_raw(fd, ioas, flags | HWPT_IOAS_MAP_FIXED_IOVA, buf, len,
-		       &iova);
-}
-
-static int unmap(int fd, uint32_t ioas, uint64_t iova, uint64_t len,
-		 uint64_t *unmapped)
-{
-	struct hwpt_ioas_unmap cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = ioas,
-		.iova = iova,
-		.length = len,
-	};
-	int rc = xioctl(fd, HWPT_IOAS_UNMAP, &cmd);
-
-	if (!rc && unmapped)
-		*unmapped = cmd.length;
-	return rc;
-}
-
-static int unmap_all(int fd, uint32_t ioas, uint64_t *unmapped)
-{
-	return unmap(fd, ioas, 0, UINT64_MAX, unmapped);
-}
-
-static int hwpt_alloc(int fd, uint32_t dev, uint32_t ioas, uint32_t *id)
-{
-	struct hwpt_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.dev_id = dev,
-		.pt_id = ioas,
-	};
-	int rc = xioctl(fd, HWPT_HWPT_ALLOC, &cmd);
-
-	if (!rc)
-		*id = cmd.out_hwpt_id;
-	return rc;
-}
-
-static int set_pt(int fd, unsigned long nr, uint32_t dev, uint32_t pt,
-		  uint32_t *hwpt, uint32_t *moved)
-{
-	struct hwpt_device_attach cmd = {
-		.size = sizeof(cmd),
-		.dev_id = dev,
-		.pt_id = pt,
-	};
-	int rc = xioctl(fd, nr, &cmd);
-
-	if (!rc && hwpt)
-		*hwpt = cmd.out_hwpt_id;
-	if (!rc && moved)
-		*moved = cmd.out_devices_moved;
-	return rc;
-}
-
-static int attach(int fd, uint32_t dev, uint32_t pt, uint32_t *hwpt,
-		  uint32_t *moved)
-{
-	return set_pt(fd, HWPT_DEVICE_ATTACH, dev, pt, hwpt, moved);
-}
-
-static int replace(int fd, uint32_t dev, uint32_t pt, uint32_t *hwpt,
-		   uint32_t *moved)
-{
-	return set_pt(fd, HWPT_DEVICE_REPLACE, dev, pt, hwpt, moved);
-}
-
-static int detach(int fd, uint32_t dev)
-{
-	struct hwpt_device_detach cmd = { .size = sizeof(cmd), .dev_id = dev };
-
-	return xioctl(fd, HWPT_DEVICE_DETACH, &cmd);
-}
-
-static int dev_get(int fd, uint32_t dev, struct hwpt_device_get *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->size = sizeof(*out);
-	out->dev_id = dev;
-	return xioctl(fd, HWPT_DEVICE_GET, out);
-}
-
-static long dev_pt(int fd, uint32_t dev)
-{
-	struct hwpt_device_get g;
-	int rc = dev_get(fd, dev, &g);
-
-	return rc ? rc : (long)g.out_hwpt_id;
-}
-
-struct ranges {
-	uint32_t n;
-	uint64_t align;
-	struct hwpt_iova_range r[MAX_RANGES];
-};
-
-static int iova_ranges(int fd, uint32_t ioas, struct ranges *out)
-{
-	struct hwpt_ioas_iova_ranges cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = ioas,
-		.num_iovas = MAX_RANGES,
-		.allowed_iovas = (uintptr_t)out->r,
-	};
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = xioctl(fd, HWPT_IOAS_IOVA_RANGES, &cmd);
-	if (!rc) {
-		out->n = cmd.num_iovas;
-		out->align = cmd.out_iova_alignment;
-	}
-	return rc;
-}
-
-static bool ranges_equal(const struct ranges *a, const struct ranges *b)
-{
-	return a->n == b->n && a->align == b->align &&
-	       !memcmp(a->r, b->r, a->n * sizeof(a->r[0]));
-}
-
-static bool in_ranges(const struct ranges *r, uint64_t s, uint64_t l)
-{
-	uint32_t i;
-
-	for (i = 0; i < r->n && i < MAX_RANGES; i++)
-		if (r->r[i].start <= s && l <= r->r[i].last)
-			return true;
-	return false;
-}
-
 /* ---- /proc and sysfs ---- */
 
-static long vmlck_kb(void)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmLck: %ld kB", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
 #define KB(bytes)	((long)((bytes) / 1024))
-
-/*
- * Pages pinned in the whole system right now (FOLL_PIN acquired less
- * released), after folding the per-CPU counters; LLONG_MIN on error.
- */
-static long long pins_outstanding(void)
-{
-	long long acq = -1, rel = -1, v;
-	char name[64];
-	FILE *f;
-
-	if (edu_write_file("/proc/sys/vm/stat_refresh", "1"))
-		return LLONG_MIN;
-	f = fopen("/proc/vmstat", "r");
-	if (!f)
-		return LLONG_MIN;
-	while (fscanf(f, "%63s %lld", name, &v) == 2) {
-		if (!strcmp(name, "nr_foll_pin_acquired"))
-			acq = v;
-		else if (!strcmp(name, "nr_foll_pin_released"))
-			rel = v;
-	}
-	fclose(f);
-	return acq < 0 || rel < 0 ? LLONG_MIN : acq - rel;
-}
-
-static bool driver_is(const char *bdf, const char *want)
-{
-	char drv[64];
-
-	pci_driver_of(bdf, drv, sizeof(drv));
-	return !strcmp(drv, want);
-}
-
-static bool no_driver_override(const char *bdf)
-{
-	char path[PATH_MAX], buf[64];
-
-	snprintf(path, sizeof(path), PCI_SYSFS "/%s/driver_override", bdf);
-	if (edu_read_file(path, buf, sizeof(buf)))
-		return true;
-	return !strcmp(buf, "(null)") || !buf[0];
-}
-
-static int bus_master_of(const char *bdf)
-{
-	char path[PATH_MAX];
-	uint16_t cmd;
-	int fd, ok;
-
-	snprintf(path, sizeof(path), PCI_SYSFS "/%s/config", bdf);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ok = pread(fd, &cmd, 2, 4) == 2;
-	close(fd);
-	return ok ? !!(cmd & 0x4) : -1;
-}
 
 static bool pci_present(const char *bdf)
 {
@@ -349,14 +75,14 @@ static int pci_remove(const char *bdf)
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), PCI_SYSFS "/%s/remove", bdf);
-	return edu_write_file(path, "1");
+	return write_file(path, "1");
 }
 
 /* Rescan the PCI buses until bdf is back with an IOMMU group; 0 or -errno. */
 static int pci_rescan_for(const char *bdf)
 {
 	struct timespec t0;
-	int rc = edu_write_file(PCI_RESCAN, "1");
+	int rc = write_file(PCI_RESCAN, "1");
 
 	if (rc)
 		return rc;
@@ -372,7 +98,7 @@ static int pci_rescan_for(const char *bdf)
 /* Unbind bdf from hwpt's driver through sysfs. 0 or -errno. */
 static int sysfs_unbind(const char *bdf)
 {
-	return edu_write_file(HWPT_DRV_SYSFS "/unbind", bdf);
+	return write_file(HWPT_DRV_SYSFS "/unbind", bdf);
 }
 
 /* ---- DMA ---- */
@@ -388,11 +114,6 @@ static int dma_pattern_to(struct edu *e, void *p, unsigned int seed,
 	rc = edu_dma_to_device(e, IOVA_P, DMA_LEN);
 	return rc ? rc : edu_dma_from_device(e, iova, DMA_LEN);
 }
-
-#define NEW_BUF(p, size, fill) do {					\
-	(p) = edu_buf(size, fill);					\
-	ASSERT_NONNULL(p);						\
-} while (0)
 
 /*
  * The device bdf, attached to a page table that maps a at IOVA_A and p
@@ -473,7 +194,7 @@ TEST_F(unplug, hot_unplug_singleton)
 	NEW_BUF(a, BUF, 0x11);
 	NEW_BUF(p, BUF, 0);
 	NEW_BUF(n, 16 * psz, 0x22);
-	fd = self->fd = hwpt_open();
+	fd = self->fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, bind_dev(fd, bdf, &dev));
 	ASSERT_EQ(0, ioas_alloc(fd, &ioas));
@@ -490,7 +211,7 @@ TEST_F(unplug, hot_unplug_singleton)
 	edu_close(&self->e);
 
 	/* Unplug. */
-	edu_strcpy(self->removed[0], sizeof(self->removed[0]), bdf);
+	str_copy(self->removed[0], sizeof(self->removed[0]), bdf);
 	ASSERT_EQ(0, pci_remove(bdf));
 	ASSERT_FALSE(pci_present(bdf));
 
@@ -545,7 +266,7 @@ TEST_F(unplug, hot_unplug_singleton)
 	self->removed[0][0] = 0;
 	EXPECT_FALSE(pci_has_driver(bdf));
 	EXPECT_TRUE(no_driver_override(bdf));
-	self->fd2 = hwpt_open();
+	self->fd2 = hwpt_open(O_RDWR);
 	ASSERT_GE(self->fd2, 0);
 	{
 		uint32_t ioas2, dev2;
@@ -614,7 +335,7 @@ TEST_F(unplug, hot_unplug_one_function_of_group)
 	NEW_BUF(a, BUF, 0x11);
 	NEW_BUF(b, BUF, 0x22);
 	NEW_BUF(p, BUF, 0);
-	fd = self->fd = hwpt_open();
+	fd = self->fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, bind_dev(fd, gone, &dg));
 	ASSERT_EQ(0, bind_dev(fd, stay, &ds));
@@ -635,7 +356,7 @@ TEST_F(unplug, hot_unplug_one_function_of_group)
 	dma_works(_metadata, &self->e2, gone, a, p, 31);
 	edu_close(&self->e2);
 
-	edu_strcpy(self->removed[0], sizeof(self->removed[0]), gone);
+	str_copy(self->removed[0], sizeof(self->removed[0]), gone);
 	ASSERT_EQ(0, pci_remove(gone));
 	ASSERT_FALSE(pci_present(gone));
 
@@ -692,7 +413,7 @@ TEST_F(unplug, hot_unplug_one_function_of_group)
 	EXPECT_FALSE(pci_has_driver(gone));
 	EXPECT_FALSE(pci_has_driver(stay));
 	/* And another file can have the whole group again. */
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(0, bind_dev(fd, stay, NULL));
 	EXPECT_EQ(0, bind_dev(fd, gone, NULL));
@@ -774,7 +495,7 @@ TEST_F(unplug, hot_unplug_during_replace_and_map)
 	memset(&u, 0, sizeof(u));
 	NEW_BUF(a, BUF, 0x11);
 	NEW_BUF(u.buf, 4 * psz, 0x44);
-	u.fd = self->fd = hwpt_open();
+	u.fd = self->fd = hwpt_open(O_RDWR);
 	ASSERT_GE(u.fd, 0);
 	ASSERT_EQ(0, bind_dev(u.fd, bdf, &u.dev));
 	ASSERT_EQ(0, ioas_alloc(u.fd, &u.ioas));
@@ -785,7 +506,7 @@ TEST_F(unplug, hot_unplug_during_replace_and_map)
 	ASSERT_EQ(0, pthread_create(&rt, NULL, unplug_replacer, &u));
 	ASSERT_EQ(0, pthread_create(&mt, NULL, unplug_mapper, &u));
 	sleep_ms(300);
-	edu_strcpy(self->removed[0], sizeof(self->removed[0]), bdf);
+	str_copy(self->removed[0], sizeof(self->removed[0]), bdf);
 	EXPECT_EQ(0, pci_remove(bdf));
 	sleep_ms(300);
 	u.stop = 1;
@@ -834,7 +555,7 @@ TEST_F(unplug, sysfs_unbind_is_unplug)
 	ASSERT_NE(LLONG_MIN, pins);
 	NEW_BUF(a, BUF, 0x11);
 	NEW_BUF(p, BUF, 0);
-	fd = self->fd = hwpt_open();
+	fd = self->fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, bind_dev(fd, bdf, &dev));
 	ASSERT_EQ(0, ioas_alloc(fd, &ioas));
@@ -861,7 +582,7 @@ TEST_F(unplug, sysfs_unbind_is_unplug)
 	EXPECT_EQ(0, destroy(fd, hwpt));
 
 	/* sysfs "bind" to hwpt does not take it behind the file's back. */
-	rc = edu_write_file(HWPT_DRV_SYSFS "/bind", bdf);
+	rc = write_file(HWPT_DRV_SYSFS "/bind", bdf);
 	TH_LOG("sysfs bind to hwpt after unbind: %s",
 	       rc ? strerror(-rc) : "accepted");
 	EXPECT_FALSE(pci_has_driver(bdf));
@@ -897,8 +618,8 @@ TEST_F(unplug, sysfs_unbind_then_other_file_binds)
 	const char *bdf = self->s.bdf;
 	int fd;
 
-	fd = self->fd = hwpt_open();
-	self->fd2 = hwpt_open();
+	fd = self->fd = hwpt_open(O_RDWR);
+	self->fd2 = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_GE(self->fd2, 0);
 	ASSERT_EQ(0, bind_dev(fd, bdf, &dev));
@@ -942,7 +663,7 @@ static void __attribute__((noreturn)) kill_child(const char *bdf, int wfd)
 	uint32_t ioas, dev, hwpt;
 	uint8_t *buf = edu_buf(KILL_PAGES * psz, 0x33);
 	struct edu e;
-	int fd = hwpt_open();
+	int fd = hwpt_open(O_RDWR);
 	char c = 'R';
 
 	if (!buf || fd < 0 || bind_dev(fd, bdf, &dev) ||
@@ -981,7 +702,7 @@ TEST(process_kill_releases_everything)
 	/* While it lives: bound, owned, its pages pinned. */
 	EXPECT_TRUE(driver_is(s.bdf, "hwpt"));
 	EXPECT_EQ(1, bus_master_of(s.bdf));
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(-EBUSY, bind_dev(fd, s.bdf, NULL));
 	held = pins_outstanding();
@@ -1025,7 +746,7 @@ TEST(process_kill_while_mapping)
 		ASSERT_GE(pid, 0);
 		if (!pid) {
 			uint8_t *buf = edu_buf(len, 1);
-			int fd = hwpt_open();
+			int fd = hwpt_open(O_RDWR);
 			uint32_t ioas = 0;
 			char c = 'R';
 
@@ -1073,7 +794,7 @@ TEST(inherited_file_outlives_parent_close)
 		SKIP("no singleton edu");
 	ASSERT_NE(LLONG_MIN, pins);
 	NEW_BUF(buf, 16 * psz, 1);
-	fd = hwpt_open();
+	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, bind_dev(fd, s.bdf, &dev));
 	ASSERT_EQ(0, ioas_alloc(fd, &ioas));
@@ -1160,8 +881,8 @@ static void *mapper_fn(void *arg)
 			rc = map_fixed(c->fd, c->ioas, m->buf, len, iova,
 				       MAP_RW);
 		else
-			rc = map_raw(c->fd, c->ioas, MAP_RW, m->buf, len,
-				     &iova);
+			rc = map_raw(c->fd, c->ioas, MAP_RW,
+				     (uintptr_t)m->buf, len, &iova);
 		if (rc) {
 			conc_fail(c, "map %zu at %#" PRIx64 "%s: %s", len,
 				  iova, fixed ? "" : " (any)", strerror(-rc));
@@ -1284,7 +1005,7 @@ TEST(concurrent_map_replace_ranges)
 	c.e = &e;
 	NEW_BUF(c.a, BUF, 0);
 	NEW_BUF(c.p, BUF, 0);
-	c.fd = hwpt_open();
+	c.fd = hwpt_open(O_RDWR);
 	ASSERT_GE(c.fd, 0);
 	ASSERT_EQ(0, bind_dev(c.fd, s.bdf, &c.dev));
 	ASSERT_EQ(0, edu_open_master(&e, s.bdf));
@@ -1473,7 +1194,7 @@ TEST(concurrent_destroy_ioas_while_mapping)
 	memset(&r, 0, sizeof(r));
 	pthread_mutex_init(&r.lock, NULL);
 	NEW_BUF(r.buf, 4 * psz, 5);
-	r.fd = hwpt_open();
+	r.fd = hwpt_open(O_RDWR);
 	ASSERT_GE(r.fd, 0);
 	if (edu_find(EDU_SINGLETON, &s))
 		ASSERT_EQ(0, bind_dev(r.fd, s.bdf, &r.dev));
@@ -1533,8 +1254,8 @@ TEST(second_file_waits_for_first)
 		SKIP("no two-function edu");
 	NEW_BUF(a, BUF, 0x11);
 	NEW_BUF(p, BUF, 0);
-	fd1 = hwpt_open();
-	fd2 = hwpt_open();
+	fd1 = hwpt_open(O_RDWR);
+	fd2 = hwpt_open(O_RDWR);
 	ASSERT_GE(fd1, 0);
 	ASSERT_GE(fd2, 0);
 	ASSERT_EQ(0, bind_dev(fd1, s.bdf, &ds));

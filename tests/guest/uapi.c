@@ -46,14 +46,13 @@
 #include <linux/capability.h>
 #include <linux/hwpt.h>
 
-#define DEV_PATH	"/dev/hwpt"
-#define SYS_MODULE	"/sys/module/hwpt"
+#include "util.h"
+
 #define NOBODY		65534
 
 #ifndef offsetofend
 #define offsetofend(T, m)	(offsetof(T, m) + sizeof(((T *)0)->m))
 #endif
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 static const uint64_t known_caps =
 	HWPT_CAP_REPLACE_ATOMIC | HWPT_CAP_ATTACH_HANDLE |
@@ -66,59 +65,6 @@ static const uint64_t known_caps =
 static long page_size(void)
 {
 	return sysconf(_SC_PAGESIZE);
-}
-
-static int hwpt_open(int flags)
-{
-	return open(DEV_PATH, flags | O_CLOEXEC);
-}
-
-/* ioctl() as 0 or -errno. */
-static int xioctl(int fd, unsigned long cmd, void *arg)
-{
-	return ioctl(fd, cmd, arg) ? -errno : 0;
-}
-
-static int ioas_alloc(int fd, uint32_t *id)
-{
-	struct hwpt_ioas_alloc cmd = { .size = sizeof(cmd) };
-	int rc = xioctl(fd, HWPT_IOAS_ALLOC, &cmd);
-
-	if (!rc)
-		*id = cmd.out_ioas_id;
-	return rc;
-}
-
-static int destroy(int fd, uint32_t id)
-{
-	struct hwpt_destroy cmd = { .size = sizeof(cmd), .id = id };
-
-	return xioctl(fd, HWPT_DESTROY, &cmd);
-}
-
-static int get_info(int fd, struct hwpt_get_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	return xioctl(fd, HWPT_GET_INFO, info);
-}
-
-/* Read a sysfs file into buf without the trailing newline; -errno. */
-static int read_file(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;	/* one line */
-	return 0;
 }
 
 static const char *err_name(int rc)
@@ -228,163 +174,6 @@ static void *map_page(void)
 			page = NULL;
 	}
 	return page;
-}
-
-static int ioas_map(int fd, uint32_t ioas_id, void *va, uint64_t len,
-		    uint64_t *iova)
-{
-	struct hwpt_ioas_map cmd = {
-		.size = sizeof(cmd),
-		.flags = HWPT_IOAS_MAP_READABLE | HWPT_IOAS_MAP_WRITEABLE,
-		.ioas_id = ioas_id,
-		.user_va = (uintptr_t)va,
-		.length = len,
-	};
-	int rc = xioctl(fd, HWPT_IOAS_MAP, &cmd);
-
-	if (!rc)
-		*iova = cmd.iova;
-	return rc;
-}
-
-/* Unmap everything of an IOAS; the bytes unmapped, or -errno. */
-static int64_t ioas_unmap_all(int fd, uint32_t ioas_id)
-{
-	struct hwpt_ioas_unmap cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = ioas_id,
-		.iova = 0,
-		.length = UINT64_MAX,
-	};
-	int rc = xioctl(fd, HWPT_IOAS_UNMAP, &cmd);
-
-	return rc == -ENOENT ? 0 : rc ? rc : (int64_t)cmd.length;
-}
-
-static int device_get(int fd, uint32_t dev_id, struct hwpt_device_get *get)
-{
-	memset(get, 0, sizeof(*get));
-	get->size = sizeof(*get);
-	get->dev_id = dev_id;
-	return xioctl(fd, HWPT_DEVICE_GET, get);
-}
-
-/* The number of the IOMMU group of a PCI device, or -1. */
-static int pci_group(const char *name)
-{
-	char path[128], link[256];
-	const char *slash;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.31s/iommu_group",
-		 name);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -1;
-	link[n] = 0;
-	slash = strrchr(link, '/');
-	return atoi(slash ? slash + 1 : link);
-}
-
-/* How many entries a directory has (without . and ..); -1 on error. */
-static int count_dir(const char *path)
-{
-	struct dirent *d;
-	DIR *dir = opendir(path);
-	int n = 0;
-
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir)))
-		if (d->d_name[0] != '.')
-			n++;
-	closedir(dir);
-	return n;
-}
-
-/*
- * A PCI device the device rows can bind: $HWPT_TEST_PCI_DEV, else the
- * first (by name) that has no driver, is not a bridge, and is alone in its
- * IOMMU group (so binding it takes nothing from anyone). NULL if none.
- */
-static const char *test_pci_dev(void)
-{
-	static char found[32];
-	static int state;	/* 0 not looked yet, 1 found, -1 none */
-	const char *env = getenv("HWPT_TEST_PCI_DEV");
-	struct dirent *d;
-	DIR *dir;
-
-	if (env && *env)
-		return env;
-	if (state)
-		return state > 0 ? found : NULL;
-	state = -1;
-	dir = opendir("/sys/bus/pci/devices");
-	if (!dir)
-		return NULL;
-	while ((d = readdir(dir))) {
-		char path[300], buf[32];
-		int group;
-
-		if (d->d_name[0] == '.' || strlen(d->d_name) >= sizeof(found))
-			continue;
-		if (state > 0 && strcmp(d->d_name, found) > 0)
-			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.31s/driver",
-			 d->d_name);
-		if (!access(path, F_OK))
-			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/class",
-			 d->d_name);
-		if (read_file(path, buf, sizeof(buf)) ||
-		    (strtoul(buf, NULL, 16) >> 16) == 0x06)
-			continue;
-		group = pci_group(d->d_name);
-		if (group < 0)
-			continue;
-		snprintf(path, sizeof(path),
-			 "/sys/kernel/iommu_groups/%d/devices", group);
-		if (count_dir(path) != 1)
-			continue;
-		strcpy(found, d->d_name);
-		state = 1;
-	}
-	closedir(dir);
-	return state > 0 ? found : NULL;
-}
-
-static int device_bind(int fd, uint32_t *dev_id)
-{
-	struct hwpt_device_bind cmd = {
-		.size = sizeof(cmd),
-		.bus = HWPT_BUS_PCI,
-	};
-	const char *name = test_pci_dev();
-	int rc;
-
-	if (!name)
-		return -ENODEV;
-	snprintf(cmd.name, sizeof(cmd.name), "%s", name);
-	rc = xioctl(fd, HWPT_DEVICE_BIND, &cmd);
-	if (!rc)
-		*dev_id = cmd.out_dev_id;
-	return rc;
-}
-
-static int device_attach(int fd, unsigned long cmd_nr, uint32_t dev_id,
-			 uint32_t pt_id, uint32_t *hwpt_id)
-{
-	struct hwpt_device_attach cmd = {
-		.size = sizeof(cmd),
-		.dev_id = dev_id,
-		.pt_id = pt_id,
-	};
-	int rc = xioctl(fd, cmd_nr, &cmd);
-
-	if (!rc && hwpt_id)
-		*hwpt_id = cmd.out_hwpt_id;
-	return rc;
 }
 
 /* -- The rows' prepare() and check() -- */
@@ -530,8 +319,8 @@ static bool check_hwpt_alloc(int fd, const void *arg,
 
 	/* It works as a page table: the device attaches to it. */
 	return cmd->out_hwpt_id && cmd->out_hwpt_id != 0xdeadbeef &&
-	       !device_attach(fd, HWPT_DEVICE_ATTACH, ctx->dev_id,
-			      cmd->out_hwpt_id, &hwpt_id) &&
+	       !set_pt(fd, HWPT_DEVICE_ATTACH, ctx->dev_id,
+		       cmd->out_hwpt_id, &hwpt_id, NULL) &&
 	       hwpt_id == cmd->out_hwpt_id;
 }
 
@@ -557,7 +346,7 @@ static bool check_bind(int fd, const void *arg, const struct row_ctx *ctx)
 
 	(void)ctx;
 	return cmd->out_dev_id && cmd->out_dev_id != 0xdeadbeef &&
-	       !device_get(fd, cmd->out_dev_id, &get) && !get.out_hwpt_id &&
+	       !dev_get(fd, cmd->out_dev_id, &get) && !get.out_hwpt_id &&
 	       !get.out_state && !destroy(fd, cmd->out_dev_id);
 }
 
@@ -576,8 +365,8 @@ static int prep_attach_common(int fd, void *arg, struct row_ctx *ctx,
 		uint32_t first;
 
 		rc = ioas_alloc(fd, &first) ?:
-		     device_attach(fd, HWPT_DEVICE_ATTACH, cmd->dev_id, first,
-				   NULL);
+		     set_pt(fd, HWPT_DEVICE_ATTACH, cmd->dev_id, first, NULL,
+			    NULL);
 		if (rc)
 			return rc;
 	}
@@ -607,7 +396,7 @@ static bool check_attach(int fd, const void *arg, const struct row_ctx *ctx)
 	/* The only device of its group was moved, to the HWPT it says. */
 	return cmd->out_hwpt_id && cmd->out_hwpt_id != 0xdeadbeef &&
 	       cmd->out_devices_moved == 1 &&
-	       !device_get(fd, cmd->dev_id, &get) &&
+	       !dev_get(fd, cmd->dev_id, &get) &&
 	       get.out_hwpt_id == cmd->out_hwpt_id;
 }
 
@@ -621,8 +410,8 @@ static int prep_detach(int fd, void *arg, struct row_ctx *ctx)
 		return rc;
 	ctx->dev_id = cmd->dev_id;
 	rc = ioas_alloc(fd, &ctx->ioas_id);
-	return rc ?: device_attach(fd, HWPT_DEVICE_ATTACH, cmd->dev_id,
-				   ctx->ioas_id, NULL);
+	return rc ?: set_pt(fd, HWPT_DEVICE_ATTACH, cmd->dev_id,
+			    ctx->ioas_id, NULL, NULL);
 }
 
 static bool check_detach(int fd, const void *arg, const struct row_ctx *ctx)
@@ -631,8 +420,8 @@ static bool check_detach(int fd, const void *arg, const struct row_ctx *ctx)
 	struct hwpt_device_get get;
 
 	(void)ctx;
-	return !device_get(fd, cmd->dev_id, &get) && get.out_hwpt_id == 0 &&
-	       device_attach(fd, HWPT_DEVICE_DETACH, cmd->dev_id, 0, NULL) ==
+	return !dev_get(fd, cmd->dev_id, &get) && get.out_hwpt_id == 0 &&
+	       set_pt(fd, HWPT_DEVICE_DETACH, cmd->dev_id, 0, NULL, NULL) ==
 	       -EINVAL;
 }
 
@@ -656,7 +445,7 @@ static bool check_device_get(int fd, const void *arg,
 	(void)ctx;
 	return cmd->out_hwpt_id == 0 && cmd->out_state == 0 &&
 	       cmd->out_group_devices == 1 &&
-	       (int)cmd->out_group_id == pci_group(test_pci_dev());
+	       (int)cmd->out_group_id == pci_iommu_group(test_pci_dev());
 }
 
 static int prep_get_info(int fd, void *arg, struct row_ctx *ctx)
@@ -862,7 +651,7 @@ static void file_state(int fd, const struct row_ctx *ctx,
 	if (ctx->ioas_id)
 		s->mapped = ioas_unmap_all(fd, ctx->ioas_id);
 	if (ctx->dev_id) {
-		s->dev_rc = device_get(fd, ctx->dev_id, &get);
+		s->dev_rc = dev_get(fd, ctx->dev_id, &get);
 		s->dev_hwpt = get.out_hwpt_id;
 	}
 	if (ioas_alloc(fd, &s->next_id))
