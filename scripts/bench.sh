@@ -55,17 +55,6 @@ arm64)	in_sid aarch64-linux-gnu-gcc "${cflags[@]}" -o "$out/bench" \
 esac
 install -m 755 "$out/bench" "$stage/bench/bench"
 
-# find_module NAME: path of module NAME under $KMODDIR (- and _ are equal).
-find_module() {
-	local n=${1//-/_} f b
-
-	while read -r f; do
-		b=${f##*/}
-		b=${b%%.ko*}
-		[ "${b//-/_}" = "$n" ] && { echo "$f"; return; }
-	done < <(find "$KMODDIR" -name '*.ko*')
-}
-
 # add_module NAME: NAME after its dependencies, into $stage/bench/mods in
 # load order. Modules built into the kernel are skipped.
 declare -A seen=()

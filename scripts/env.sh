@@ -174,3 +174,14 @@ kernel_vermagic() {
 	[ -n "$ko" ] || die "no module in $KMODDIR"
 	vermagic "$ko"
 }
+
+# find_module NAME: path of module NAME under $KMODDIR (- and _ are equal).
+find_module() {
+	local n=${1//-/_} f b
+
+	while read -r f; do
+		b=${f##*/}
+		b=${b%%.ko*}
+		[ "${b//-/_}" = "$n" ] && { echo "$f"; return; }
+	done < <(find "$KMODDIR" -name '*.ko*')
+}

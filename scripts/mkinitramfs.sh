@@ -70,17 +70,6 @@ find_busybox() {
 	die "no arm64 busybox in busybox-static:arm64"
 }
 
-# find_module NAME: path of module NAME under $KMODDIR (- and _ are equal).
-find_module() {
-	local n=${1//-/_} f b
-
-	while read -r f; do
-		b=${f##*/}
-		b=${b%%.ko*}
-		[ "${b//-/_}" = "$n" ] && { echo "$f"; return; }
-	done < <(find "$KMODDIR" -name '*.ko*')
-}
-
 # add_deps KO: put the modules KO depends on, recursively, into
 # $stage/lib/modules/deps in load order (dependencies first).
 declare -A seen=()
