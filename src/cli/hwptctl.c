@@ -111,27 +111,31 @@ static unsigned int read_hex(const char *dir, const char *name)
 static int devices(void)
 {
 	const char *base = "/sys/bus/pci/devices";
-	struct dirent *de;
-	DIR *d = opendir(base);
+	struct dirent **list;
+	int i, n = scandir(base, &list, NULL, alphasort);
 
-	if (!d) {
+	if (n < 0) {
 		perror("hwptctl: /sys/bus/pci/devices");
 		return 1;
 	}
 	printf("%-14s %-11s %-6s %s\n", "DEVICE", "ID", "GROUP", "DRIVER");
-	while ((de = readdir(d))) {
+	for (i = 0; i < n; i++) {
+		struct dirent *de = list[i];
 		char dir[512], g[PATH_MAX], drv[PATH_MAX], id[16];
 
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.') {
+			free(de);
 			continue;
+		}
 		snprintf(dir, sizeof(dir), "%s/%.256s", base, de->d_name);
 		snprintf(id, sizeof(id), "%04x:%04x", read_hex(dir, "vendor"),
 			 read_hex(dir, "device"));
 		printf("%-14s %-11s %-6s %s\n", de->d_name, id,
 		       link_name(dir, "iommu_group", g, sizeof(g)),
 		       link_name(dir, "driver", drv, sizeof(drv)));
+		free(de);
 	}
-	closedir(d);
+	free(list);
 	return 0;
 }
 
