@@ -42,7 +42,7 @@
 #define HWPT_TYPE 0xB9
 
 /* Bumped when a command or a field is added. */
-#define HWPT_UAPI_VERSION 1
+#define HWPT_UAPI_VERSION 2
 
 enum {
 	HWPT_CMD_BASE = 0x80,
@@ -52,12 +52,14 @@ enum {
 	HWPT_CMD_IOAS_MAP = 0x85,		/* = IOMMUFD_CMD_IOAS_MAP */
 	HWPT_CMD_IOAS_UNMAP = 0x86,		/* = IOMMUFD_CMD_IOAS_UNMAP */
 	HWPT_CMD_HWPT_ALLOC = 0x89,		/* = IOMMUFD_CMD_HWPT_ALLOC */
+	HWPT_CMD_FAULT_QUEUE_ALLOC = 0x8e,	/* = IOMMUFD_CMD_FAULT_QUEUE_ALLOC */
 	HWPT_CMD_GET_INFO = 0xC0,		/* hwpt only */
 	HWPT_CMD_DEVICE_BIND = 0xC1,		/* VFIO_DEVICE_BIND_IOMMUFD */
 	HWPT_CMD_DEVICE_ATTACH = 0xC2,		/* VFIO_DEVICE_ATTACH_IOMMUFD_PT */
 	HWPT_CMD_DEVICE_REPLACE = 0xC3,		/* the same, on an attached device */
 	HWPT_CMD_DEVICE_DETACH = 0xC4,		/* VFIO_DEVICE_DETACH_IOMMUFD_PT */
 	HWPT_CMD_DEVICE_GET = 0xC5,		/* hwpt only */
+	HWPT_CMD_FAULT_INJECT = 0xC6,		/* hwpt only, tests and labs */
 };
 
 /**
@@ -193,9 +195,18 @@ struct hwpt_ioas_unmap {
 #define HWPT_IOAS_UNMAP _IO(HWPT_TYPE, HWPT_CMD_IOAS_UNMAP)
 
 /**
+ * enum hwpt_hwpt_alloc_flags - flags of struct hwpt_hwpt_alloc
+ * @HWPT_HWPT_FAULT_ID_VALID: @fault_id names a fault queue: the HWPT is
+ *	fault-capable (iommufd's IOMMU_HWPT_FAULT_ID_VALID, same value)
+ */
+enum hwpt_hwpt_alloc_flags {
+	HWPT_HWPT_FAULT_ID_VALID = 1 << 2,
+};
+
+/**
  * struct hwpt_hwpt_alloc - ioctl(HWPT_HWPT_ALLOC)
  * @size: sizeof(struct hwpt_hwpt_alloc)
- * @flags: must be 0 for now
+ * @flags: enum hwpt_hwpt_alloc_flags
  * @dev_id: device whose IOMMU the domain is allocated for
  * @pt_id: IOAS the HWPT maps
  * @out_hwpt_id: ID of the new HWPT
@@ -203,13 +214,20 @@ struct hwpt_ioas_unmap {
  * @data_type: must be 0 (no driver-specific data yet)
  * @data_len: must be 0
  * @data_uptr: must be 0
- * @fault_id: must be 0 for now
+ * @fault_id: with HWPT_HWPT_FAULT_ID_VALID, the fault queue that receives
+ *	the I/O page faults of devices attached to the HWPT; else 0
  * @__reserved2: must be 0
  *
  * Allocates a paging domain and fills it with every mapping of the IOAS
  * before anyone can attach it. The domain does not remember @dev_id's
  * device: it lives on after that device is gone. As iommufd's struct
  * iommu_hwpt_alloc.
+ *
+ * A fault-capable HWPT can only be attached by a device whose page requests
+ * can really reach the queue (HWPT_DEVICE_IOPF in struct hwpt_device_get),
+ * or by any device while fault injection is on; EOPNOTSUPP otherwise, and
+ * EINVAL for a PCI virtual function (PRI is shared with its PF, and one
+ * wrong answer would stop it for all of them). The kernel log says which.
  */
 struct hwpt_hwpt_alloc {
 	__u32 size;
@@ -312,9 +330,17 @@ struct hwpt_device_detach {
 
 #define HWPT_DEVICE_DETACH _IO(HWPT_TYPE, HWPT_CMD_DEVICE_DETACH)
 
-/* State bits of struct hwpt_device_get. */
+/**
+ * enum hwpt_device_state - state bits of struct hwpt_device_get
+ * @HWPT_DEVICE_DEAD: hot-unplugged or unbound: only DESTROY works
+ * @HWPT_DEVICE_IOPF: the device's page requests can reach a fault queue on
+ *	this kernel and IOMMU (without it only injected faults can)
+ * @HWPT_DEVICE_VF: a PCI virtual function: never fault-capable
+ */
 enum hwpt_device_state {
-	HWPT_DEVICE_DEAD = 1 << 0,	/* hot-unplugged: only DESTROY works */
+	HWPT_DEVICE_DEAD = 1 << 0,
+	HWPT_DEVICE_IOPF = 1 << 1,
+	HWPT_DEVICE_VF = 1 << 2,
 };
 
 /**
@@ -327,8 +353,18 @@ enum hwpt_device_state {
  * @out_group_devices: devices of that group bound in this file
  * @out_state: enum hwpt_device_state bits
  * @__reserved: must be 0
+ * @out_faults: fault groups the device reported, real or injected
+ * @out_faults_pending: of those, waiting in a queue or read and not answered
+ * @out_resp_success: answered SUCCESS by userspace
+ * @out_resp_invalid: answered INVALID by userspace
+ * @out_resp_auto: answered INVALID by hwpt itself, because the device left
+ *	the fault-capable HWPT (detach, replace, unplug, close), the queue was
+ *	closed, or the queue was full
  *
- * Works on a dead device too (with HWPT_DEVICE_DEAD set).
+ * Works on a dead device too (with HWPT_DEVICE_DEAD set). Every fault
+ * group is answered exactly once, so @out_faults is always the sum of the
+ * other four fault counts. The counts were added in HWPT_UAPI_VERSION 2:
+ * an older, shorter structure still works and gets none of them.
  */
 struct hwpt_device_get {
 	__u32 size;
@@ -339,9 +375,171 @@ struct hwpt_device_get {
 	__u32 out_group_devices;
 	__u32 out_state;
 	__u32 __reserved;
+	__u32 out_faults;
+	__u32 out_faults_pending;
+	__u32 out_resp_success;
+	__u32 out_resp_invalid;
+	__u32 out_resp_auto;
+	__u32 __reserved2;
 };
 
 #define HWPT_DEVICE_GET _IO(HWPT_TYPE, HWPT_CMD_DEVICE_GET)
+
+/**
+ * struct hwpt_fault_alloc - ioctl(HWPT_FAULT_QUEUE_ALLOC)
+ * @size: sizeof(struct hwpt_fault_alloc)
+ * @flags: must be 0
+ * @out_fault_id: ID of the new fault queue, for HWPT_HWPT_ALLOC's fault_id
+ * @out_fault_fd: a new file descriptor (close-on-exec) to read faults from
+ *	and write responses to
+ *
+ * Faults of every fault-capable HWPT that names the queue arrive on the fd:
+ *
+ * - read() returns whole fault groups, one struct hwpt_pgfault per page;
+ *   the last record of a group has HWPT_PGFAULT_FLAGS_LAST_PAGE and every
+ *   record of it carries the group's cookie. The size must be a multiple
+ *   of the record (EINVAL) and hold at least the first waiting group
+ *   (EINVAL). With nothing waiting, read() blocks, or fails with EAGAIN on
+ *   a non-blocking fd. poll() reports EPOLLIN while groups wait.
+ * - write() takes struct hwpt_page_response records, one per group, with
+ *   code HWPT_PAGE_RESP_SUCCESS or HWPT_PAGE_RESP_INVALID. A size that is
+ *   not a multiple of the record, an unknown or repeated cookie, or another
+ *   code fail the whole write with EINVAL and answer nothing.
+ * - Groups not yet answered are answered INVALID by hwpt when their device
+ *   leaves the HWPT (detach, replace, unplug), when the fd is closed, and
+ *   when the queue or the /dev/hwpt file is destroyed. A queue holds at
+ *   most HWPT_FAULT_QUEUE_DEPTH unanswered groups; more are answered
+ *   INVALID at once.
+ *
+ * Destroying the queue object (EBUSY while an HWPT uses it) leaves the fd
+ * open but dead: read() and write() fail with ENODEV. EOPNOTSUPP when the
+ * kernel cannot deliver page faults (no HWPT_CAP_IOPF) and fault injection
+ * is off. As iommufd's struct iommu_fault_alloc.
+ */
+struct hwpt_fault_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 out_fault_id;
+	__u32 out_fault_fd;
+};
+
+#define HWPT_FAULT_QUEUE_ALLOC _IO(HWPT_TYPE, HWPT_CMD_FAULT_QUEUE_ALLOC)
+
+/* Unanswered fault groups one queue holds. */
+#define HWPT_FAULT_QUEUE_DEPTH 1024
+
+/**
+ * enum hwpt_pgfault_flags - flags of struct hwpt_pgfault
+ * @HWPT_PGFAULT_FLAGS_PASID_VALID: @pasid is valid
+ * @HWPT_PGFAULT_FLAGS_LAST_PAGE: the last record of its group
+ */
+enum hwpt_pgfault_flags {
+	HWPT_PGFAULT_FLAGS_PASID_VALID = 1 << 0,
+	HWPT_PGFAULT_FLAGS_LAST_PAGE = 1 << 1,
+};
+
+/**
+ * enum hwpt_pgfault_perm - access a page request asks for
+ * @HWPT_PGFAULT_PERM_READ: read
+ * @HWPT_PGFAULT_PERM_WRITE: write
+ * @HWPT_PGFAULT_PERM_EXEC: execute (PASID prefix Execute Requested)
+ * @HWPT_PGFAULT_PERM_PRIV: privileged (PASID prefix Privileged Mode)
+ */
+enum hwpt_pgfault_perm {
+	HWPT_PGFAULT_PERM_READ = 1 << 0,
+	HWPT_PGFAULT_PERM_WRITE = 1 << 1,
+	HWPT_PGFAULT_PERM_EXEC = 1 << 2,
+	HWPT_PGFAULT_PERM_PRIV = 1 << 3,
+};
+
+/**
+ * struct hwpt_pgfault - one page of a fault group, as read()
+ * @flags: enum hwpt_pgfault_flags
+ * @dev_id: the device that faulted
+ * @pasid: its PASID, with HWPT_PGFAULT_FLAGS_PASID_VALID
+ * @grpid: the page request group index
+ * @perm: enum hwpt_pgfault_perm
+ * @__reserved: 0
+ * @addr: the faulting IOVA
+ * @length: 0 (no hint)
+ * @cookie: the group's cookie, to echo in the response
+ *
+ * Layout of iommufd's struct iommu_hwpt_pgfault.
+ */
+struct hwpt_pgfault {
+	__u32 flags;
+	__u32 dev_id;
+	__u32 pasid;
+	__u32 grpid;
+	__u32 perm;
+	__u32 __reserved;
+	__aligned_u64 addr;
+	__u32 length;
+	__u32 cookie;
+};
+
+/**
+ * enum hwpt_page_response_code - answer to a fault group
+ * @HWPT_PAGE_RESP_SUCCESS: handled, the device retries the access
+ * @HWPT_PAGE_RESP_INVALID: not handled, the access fails
+ *
+ * PCI's third answer, Response Failure, is not accepted: it disables page
+ * requests for the function, and for a PF for all of its VFs.
+ */
+enum hwpt_page_response_code {
+	HWPT_PAGE_RESP_SUCCESS = 0,
+	HWPT_PAGE_RESP_INVALID = 1,
+};
+
+/**
+ * struct hwpt_page_response - one answer, as write()
+ * @cookie: the cookie of the group answered
+ * @code: enum hwpt_page_response_code
+ *
+ * Layout of iommufd's struct iommu_hwpt_page_response.
+ */
+struct hwpt_page_response {
+	__u32 cookie;
+	__u32 code;
+};
+
+/* Pages one injected fault group may span. */
+#define HWPT_FAULT_INJECT_MAX_PAGES 16
+
+/**
+ * struct hwpt_fault_inject - ioctl(HWPT_FAULT_INJECT)
+ * @size: sizeof(struct hwpt_fault_inject)
+ * @flags: HWPT_PGFAULT_FLAGS_PASID_VALID or 0
+ * @dev_id: a device attached to a fault-capable HWPT
+ * @pasid: PASID (below 2^20) with HWPT_PGFAULT_FLAGS_PASID_VALID, else 0
+ * @grpid: page request group index (below 512)
+ * @perm: enum hwpt_pgfault_perm bits, at least one
+ * @nr_pages: pages in the group, 1 to HWPT_FAULT_INJECT_MAX_PAGES
+ * @__reserved: must be 0
+ * @addr: page-aligned IOVA of the first page; the others follow it
+ *
+ * Feeds a synthetic fault group into the path real page requests take, as
+ * if the device had sent it: it is queued, read and answered the same way
+ * and auto-answered on the same events. Its answer ends in hwpt (counted
+ * in struct hwpt_device_get) and never reaches the hardware. EPERM unless
+ * the module was loaded with debug_inject=1 and the caller has
+ * CAP_SYS_ADMIN; EINVAL for bad fields or a device not attached to a
+ * fault-capable HWPT; ENODEV for a dead device. hwpt only: for tests, and
+ * for labs rehearsing fault handling before hardware exists.
+ */
+struct hwpt_fault_inject {
+	__u32 size;
+	__u32 flags;
+	__u32 dev_id;
+	__u32 pasid;
+	__u32 grpid;
+	__u32 perm;
+	__u32 nr_pages;
+	__u32 __reserved;
+	__aligned_u64 addr;
+};
+
+#define HWPT_FAULT_INJECT _IO(HWPT_TYPE, HWPT_CMD_FAULT_INJECT)
 
 /**
  * enum hwpt_caps - what this module, built for the running kernel, can do
@@ -355,8 +553,10 @@ struct hwpt_device_get {
  *	it, per group, with the module keeping the per-device count).
  * @HWPT_CAP_PASID: PASID attach and detach are exported.
  * @HWPT_CAP_PASID_REPLACE: a PASID can be replaced atomically.
- * @HWPT_CAP_IOPF: I/O page faults can be delivered to userspace (the core
- *	has the iopf_group response API and the kernel is built with it).
+ * @HWPT_CAP_IOPF: real I/O page faults can be delivered to userspace (the
+ *	core has the iopf_group response API and the kernel is built with
+ *	it); whether a given device's can is HWPT_DEVICE_IOPF. Fault queues
+ *	exist where this or HWPT_CAP_FAULT_INJECT is set.
  * @HWPT_CAP_IOPF_DRIVER_ENABLE: IOMMU drivers enable IOPF themselves on a
  *	fault-capable attach (otherwise the caller enables it per device).
  * @HWPT_CAP_FAULT_INJECT: the module was loaded with its fault injection
