@@ -10,6 +10,10 @@
  *
  * hwpt_compat_replace() sets *lost_old when it failed and could not put the
  * old domain back either: the group is then blocked.
+ *
+ * The attachment (struct hwpt_attach) is allocated here, with the core's
+ * handle around it, so that a page fault the core delivers to the handle
+ * leads back to it.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -22,76 +26,163 @@ MODULE_IMPORT_NS(IOMMUFD_INTERNAL);
 #else
 MODULE_IMPORT_NS("IOMMUFD_INTERNAL");
 #endif
+#endif
 
+/* An attachment, and where the core has them its handle, in one. */
 struct hwpt_attach_handle {
-	struct iommu_attach_handle handle;
+#if HAVE_GROUP_HANDLE_API
+	struct iommu_attach_handle core;
+#endif
+	struct hwpt_attach att;
 };
 
-static struct hwpt_attach_handle *hwpt_handle_alloc(struct iommu_domain *d)
+struct hwpt_attach *hwpt_attach_alloc(struct hwpt_group *g, struct hwpt_pt *pt)
 {
 	struct hwpt_attach_handle *h;
 
-	if (hwpt_should_fail())
+	h = hwpt_inject(NULL, kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT));
+	if (!h)
 		return NULL;
-	h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
-	if (h)
-		h->handle.domain = d;
-	return h;
+#if HAVE_GROUP_HANDLE_API
+	h->core.domain = pt->domain;
+#endif
+	h->att.group = g;
+	h->att.pt = pt;
+	h->att.fq = pt->fq;
+	INIT_LIST_HEAD(&h->att.members);
+	INIT_LIST_HEAD(&h->att.retired_item);
+	return &h->att;
 }
 
-int hwpt_compat_attach(struct iommu_group *group, struct iommu_domain *domain,
-		       struct hwpt_attach_handle **handle)
+void hwpt_compat_attach_free(struct hwpt_attach *att)
 {
-	struct hwpt_attach_handle *h = hwpt_handle_alloc(domain);
-	int rc;
+	kfree(container_of(att, struct hwpt_attach_handle, att));
+}
 
-	if (!h)
-		return -ENOMEM;
-	rc = hwpt_inject(-EIO, iommu_attach_group_handle(domain, group,
-							 &h->handle));
-	if (rc) {
-		kfree(h);
-		return rc;
+#if HAVE_GROUP_HANDLE_API && HAVE_IOPF_GROUP_API && HAVE_IOMMU_IOPF_CONFIG
+
+static_assert(HWPT_PGFAULT_PERM_READ == IOMMU_FAULT_PERM_READ);
+static_assert(HWPT_PGFAULT_PERM_WRITE == IOMMU_FAULT_PERM_WRITE);
+static_assert(HWPT_PGFAULT_PERM_EXEC == IOMMU_FAULT_PERM_EXEC);
+static_assert(HWPT_PGFAULT_PERM_PRIV == IOMMU_FAULT_PERM_PRIV);
+
+static u32 hwpt_iopf_flags(u32 prm_flags)
+{
+	return (prm_flags & IOMMU_FAULT_PAGE_REQUEST_PASID_VALID ?
+		HWPT_PGFAULT_FLAGS_PASID_VALID : 0) |
+	       (prm_flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE ?
+		HWPT_PGFAULT_FLAGS_LAST_PAGE : 0);
+}
+
+/*
+ * The domain's iopf_handler: called by the driver's page request thread
+ * for a whole group. The group is ours once dequeued; it is answered
+ * through the queue, never with the FAILURE the core gives when a handler
+ * fails (that would stop page requests of the whole function).
+ */
+static int hwpt_iopf_handler(struct iopf_group *group)
+{
+	struct hwpt_attach_handle *h =
+		container_of(group->attach_handle, struct hwpt_attach_handle,
+			     core);
+	struct device *dev = group->fault_param->dev;
+	struct hwpt_fault_group *fg;
+	struct iopf_fault *iopf;
+	unsigned int i = 0;
+
+	iopf_group_dequeue(group);
+	fg = hwpt_fault_group_alloc(group->fault_count, GFP_KERNEL);
+	if (!fg) {
+		hwpt_compat_iopf_answer(group, HWPT_PAGE_RESP_INVALID);
+		return 0;
 	}
-	*handle = h;
+	list_for_each_entry(iopf, &group->faults, list) {
+		struct iommu_fault_page_request *prm = &iopf->fault.prm;
+
+		fg->recs[i++] = (struct hwpt_pgfault){
+			.flags = hwpt_iopf_flags(prm->flags),
+			.pasid = prm->pasid,
+			.grpid = prm->grpid,
+			.perm = prm->perm,
+			.addr = prm->addr,
+		};
+	}
+	fg->real = group;
+	hwpt_faultq_report(&h->att, dev_is_pci(dev) ? to_pci_dev(dev) : NULL,
+			   fg);
 	return 0;
 }
 
-int hwpt_compat_replace(struct iommu_group *group, struct iommu_domain *old,
-			struct iommu_domain *new,
-			struct hwpt_attach_handle **handle, bool *lost_old)
+void hwpt_compat_set_fault_handler(struct iommu_domain *domain)
 {
-	struct hwpt_attach_handle *h = hwpt_handle_alloc(new);
-	int rc;
-
-	if (!h)
-		return -ENOMEM;
-	rc = hwpt_inject(-EIO, iommu_replace_group_handle(group, new,
-							  &h->handle));
-	if (rc) {
-		kfree(h);
-		return rc;
-	}
-	/* The core no longer hands out the old handle. */
-	kfree(*handle);
-	*handle = h;
-	return 0;
+	domain->iopf_handler = hwpt_iopf_handler;
 }
 
-void hwpt_compat_detach(struct iommu_group *group, struct iommu_domain *domain,
-			struct hwpt_attach_handle **handle)
+bool hwpt_compat_domain_takes_faults(struct iommu_domain *domain)
 {
-	iommu_detach_group_handle(domain, group);
-	kfree(*handle);
-	*handle = NULL;
+	return domain->iopf_handler == hwpt_iopf_handler;
+}
+
+void hwpt_compat_iopf_answer(void *real, u32 code)
+{
+	struct iopf_group *group = real;
+
+	iopf_group_response(group, code == HWPT_PAGE_RESP_SUCCESS ?
+				   IOMMU_PAGE_RESP_SUCCESS :
+				   IOMMU_PAGE_RESP_INVALID);
+	iopf_free_group(group);
+}
+
+#else /* no real page faults */
+
+void hwpt_compat_set_fault_handler(struct iommu_domain *domain)
+{
+}
+
+bool hwpt_compat_domain_takes_faults(struct iommu_domain *domain)
+{
+	return false;
+}
+
+void hwpt_compat_iopf_answer(void *real, u32 code)
+{
+}
+
+#endif
+
+#if HAVE_GROUP_HANDLE_API
+
+static struct iommu_attach_handle *hwpt_core_handle(struct hwpt_attach *att)
+{
+	return &container_of(att, struct hwpt_attach_handle, att)->core;
+}
+
+int hwpt_compat_attach(struct hwpt_group *g, struct hwpt_attach *att)
+{
+	return hwpt_inject(-EIO,
+			   iommu_attach_group_handle(att->pt->domain, g->group,
+						     hwpt_core_handle(att)));
+}
+
+int hwpt_compat_replace(struct hwpt_group *g, struct hwpt_attach *old,
+			struct hwpt_attach *att, bool *lost_old)
+{
+	return hwpt_inject(-EIO,
+			   iommu_replace_group_handle(g->group, att->pt->domain,
+						      hwpt_core_handle(att)));
+}
+
+void hwpt_compat_detach(struct hwpt_group *g, struct hwpt_attach *att)
+{
+	iommu_detach_group_handle(att->pt->domain, g->group);
 }
 
 #else /* !HAVE_GROUP_HANDLE_API */
 
-int hwpt_compat_attach(struct iommu_group *group, struct iommu_domain *domain,
-		       struct hwpt_attach_handle **handle)
+int hwpt_compat_attach(struct hwpt_group *g, struct hwpt_attach *att)
 {
-	return hwpt_inject(-EIO, iommu_attach_group(domain, group));
+	return hwpt_inject(-EIO, iommu_attach_group(att->pt->domain,
+						    g->group));
 }
 
 /*
@@ -99,28 +190,26 @@ int hwpt_compat_attach(struct iommu_group *group, struct iommu_domain *domain,
  * DMA) and attach the new domain; on failure put the old one back. That
  * re-attach can itself fail, leaving the group blocked.
  */
-int hwpt_compat_replace(struct iommu_group *group, struct iommu_domain *old,
-			struct iommu_domain *new,
-			struct hwpt_attach_handle **handle, bool *lost_old)
+int hwpt_compat_replace(struct hwpt_group *g, struct hwpt_attach *old,
+			struct hwpt_attach *att, bool *lost_old)
 {
 	int rc;
 
-	iommu_detach_group(old, group);
-	rc = hwpt_inject(-EIO, iommu_attach_group(new, group));
+	iommu_detach_group(old->pt->domain, g->group);
+	rc = hwpt_inject(-EIO, iommu_attach_group(att->pt->domain, g->group));
 	if (!rc)
 		return 0;
-	if (iommu_attach_group(old, group)) {
+	if (iommu_attach_group(old->pt->domain, g->group)) {
 		pr_warn("hwpt: group %d: replace failed and the old domain could not be restored; DMA is blocked\n",
-			iommu_group_id(group));
+			iommu_group_id(g->group));
 		*lost_old = true;
 	}
 	return rc;
 }
 
-void hwpt_compat_detach(struct iommu_group *group, struct iommu_domain *domain,
-			struct hwpt_attach_handle **handle)
+void hwpt_compat_detach(struct hwpt_group *g, struct hwpt_attach *att)
 {
-	iommu_detach_group(domain, group);
+	iommu_detach_group(att->pt->domain, g->group);
 }
 
 #endif /* HAVE_GROUP_HANDLE_API */

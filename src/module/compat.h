@@ -94,6 +94,50 @@ static inline int hwpt_compat_set_driver_override(struct pci_dev *pdev,
 #endif
 }
 
+/*
+ * Real I/O page faults can reach a module: the core delivers iopf_groups to
+ * attach handles, and the kernel is built with IOPF (arm64 7.2 is not).
+ */
+static inline bool hwpt_compat_kernel_iopf(void)
+{
+	return HAVE_GROUP_HANDLE_API && HAVE_IOPF_GROUP_API &&
+	       HAVE_IOMMU_IOPF_CONFIG;
+}
+
+/*
+ * Where drivers enable IOPF themselves on attach (no
+ * iommu_dev_enable_feature()), Intel's page request thread also routes
+ * requests without a PASID; 6.12, which still has the per-device switch,
+ * drops them (intel/prq.c:217). No symbol marks the change, so the probe
+ * that does mark its kernel generation stands in for it.
+ */
+#define HWPT_COMPAT_INTEL_RID_PRQ (!HAVE_DEV_ENABLE_FEATURE)
+
+struct hwpt_attach;
+
+/* compat.c: attachments with the core's handle, and the fault handler */
+void hwpt_compat_attach_free(struct hwpt_attach *att);
+void hwpt_compat_set_fault_handler(struct iommu_domain *domain);
+bool hwpt_compat_domain_takes_faults(struct iommu_domain *domain);
+void hwpt_compat_iopf_answer(void *real, u32 code);
+
+/* Enable IOPF on @dev by hand, where the kernel leaves that to us. */
+static inline int hwpt_compat_iopf_enable(struct device *dev)
+{
+#if HAVE_DEV_ENABLE_FEATURE
+	return iommu_dev_enable_feature(dev, IOMMU_DEV_FEAT_IOPF);
+#else
+	return 0;
+#endif
+}
+
+static inline void hwpt_compat_iopf_disable(struct device *dev)
+{
+#if HAVE_DEV_ENABLE_FEATURE
+	iommu_dev_disable_feature(dev, IOMMU_DEV_FEAT_IOPF);
+#endif
+}
+
 static inline u64 hwpt_compat_caps(void)
 {
 	u64 caps = 0;
@@ -108,8 +152,7 @@ static inline u64 hwpt_compat_caps(void)
 		caps |= HWPT_CAP_PASID;
 	if (HAVE_PASID_REPLACE)
 		caps |= HWPT_CAP_PASID_REPLACE;
-	if (HAVE_GROUP_HANDLE_API && HAVE_IOPF_GROUP_API &&
-	    HAVE_IOMMU_IOPF_CONFIG) {
+	if (hwpt_compat_kernel_iopf()) {
 		caps |= HWPT_CAP_IOPF;
 		/* Without the per-device switch the drivers flip it themselves. */
 		if (!HAVE_DEV_ENABLE_FEATURE)

@@ -378,7 +378,7 @@ static int hwpt_device_set_pt(struct hwpt_device *dev, struct hwpt_object *obj,
 		if (rc != -EINVAL && rc != -ENODEV)
 			return rc;
 	}
-	pt = hwpt_pt_create(dev->ctx, ioas, dev, true);
+	pt = hwpt_pt_create(dev->ctx, ioas, dev, NULL, true);
 	if (IS_ERR(pt))
 		return PTR_ERR(pt);
 	rc = hwpt_device_set_pt(dev, &pt->obj, replace, result, orphan);
@@ -470,6 +470,19 @@ int hwpt_device_detach_ioctl(struct hwpt_ucmd *ucmd)
 	return rc;
 }
 
+static void hwpt_device_fault_counts(struct hwpt_device *dev,
+				     struct hwpt_device_get *cmd)
+{
+	struct hwpt_fault_counts *c = &dev->fault_counts;
+
+	cmd->out_faults = atomic_read(&c->faults);
+	cmd->out_resp_success = atomic_read(&c->success);
+	cmd->out_resp_invalid = atomic_read(&c->invalid);
+	cmd->out_resp_auto = atomic_read(&c->autoresp);
+	cmd->out_faults_pending = cmd->out_faults - cmd->out_resp_success -
+				  cmd->out_resp_invalid - cmd->out_resp_auto;
+}
+
 int hwpt_device_get_ioctl(struct hwpt_ucmd *ucmd)
 {
 	struct hwpt_device_get *cmd = ucmd->cmd;
@@ -478,7 +491,7 @@ int hwpt_device_get_ioctl(struct hwpt_ucmd *ucmd)
 	struct hwpt_object *obj;
 	struct list_head *pos;
 
-	if (cmd->flags || cmd->__reserved)
+	if (cmd->flags || cmd->__reserved || cmd->__reserved2)
 		return -EOPNOTSUPP;
 	obj = hwpt_object_get(&ctx->table, cmd->dev_id, &hwpt_device_type);
 	if (IS_ERR(obj))
@@ -487,6 +500,11 @@ int hwpt_device_get_ioctl(struct hwpt_ucmd *ucmd)
 	mutex_lock(&ctx->lock);
 	cmd->out_hwpt_id = dev->pt ? dev->pt->obj.id : 0;
 	cmd->out_state = dev->dead ? HWPT_DEVICE_DEAD : 0;
+	if (hwpt_device_iopf_capable(dev))
+		cmd->out_state |= HWPT_DEVICE_IOPF;
+	if (dev->pdev->is_virtfn)
+		cmd->out_state |= HWPT_DEVICE_VF;
+	hwpt_device_fault_counts(dev, cmd);
 	cmd->out_group_id = 0;
 	cmd->out_group_devices = 0;
 	if (dev->group) {

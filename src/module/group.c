@@ -58,33 +58,103 @@ static struct hwpt_pt *hwpt_pt_orphan(struct hwpt_pt *pt)
 	return pt;
 }
 
-static int hwpt_group_set(struct hwpt_group *g, struct hwpt_pt *pt)
+/* Undo hwpt_device_iopf_on() for @g's attached devices before @stop. */
+static void hwpt_group_iopf_off(struct hwpt_group *g, struct hwpt_pt *pt,
+				struct hwpt_device *stop)
 {
+	struct hwpt_device *d;
+
+	list_for_each_entry(d, &g->devices, group_item) {
+		if (d == stop)
+			break;
+		if (d->pt)
+			hwpt_device_iopf_off(d, pt);
+	}
+}
+
+/* hwpt_device_iopf_on() for every attached device of @g, or none. */
+static int hwpt_group_iopf_on(struct hwpt_group *g, struct hwpt_pt *pt)
+{
+	struct hwpt_device *d;
 	int rc;
 
-	rc = hwpt_ioas_add_group_resv(pt->ioas, g);
-	if (rc)
-		return rc;
-	down_write(&g->ctx->domain_rwsem);
-	rc = hwpt_compat_attach(g->group, pt->domain, &g->handle);
-	up_write(&g->ctx->domain_rwsem);
-	if (rc) {
-		hwpt_ioas_remove_group_resv(pt->ioas, g);
-		return rc;
+	list_for_each_entry(d, &g->devices, group_item) {
+		if (!d->pt)
+			continue;
+		rc = hwpt_device_iopf_on(d, pt);
+		if (rc) {
+			hwpt_group_iopf_off(g, pt, d);
+			return rc;
+		}
 	}
-	g->pt = pt;
-	pt->ngroups++;
 	return 0;
 }
 
+/* A new attachment of @g to @pt, with @dev, or every attached device. */
+static struct hwpt_attach *hwpt_group_new_attach(struct hwpt_group *g,
+						 struct hwpt_pt *pt,
+						 struct hwpt_device *dev)
+{
+	struct hwpt_attach *att = hwpt_attach_alloc(g, pt);
+	struct hwpt_device *d;
+	int rc = 0;
+
+	if (!att)
+		return ERR_PTR(-ENOMEM);
+	if (dev)
+		rc = hwpt_fault_join(att, dev);
+	else
+		list_for_each_entry(d, &g->devices, group_item)
+			if (d->pt && !rc)
+				rc = hwpt_fault_join(att, d);
+	if (rc) {
+		hwpt_attach_release(att);
+		return ERR_PTR(rc);
+	}
+	return att;
+}
+
+/* The first device of @g attaches the group to @pt. */
+static int hwpt_group_set(struct hwpt_group *g, struct hwpt_pt *pt,
+			  struct hwpt_device *dev)
+{
+	struct hwpt_attach *att = hwpt_group_new_attach(g, pt, dev);
+	int rc;
+
+	if (IS_ERR(att))
+		return PTR_ERR(att);
+	rc = hwpt_ioas_add_group_resv(pt->ioas, g);
+	if (rc)
+		goto err_release;
+	down_write(&g->ctx->domain_rwsem);
+	rc = hwpt_compat_attach(g, att);
+	up_write(&g->ctx->domain_rwsem);
+	if (rc)
+		goto err_resv;
+	g->pt = pt;
+	g->att = att;
+	pt->ngroups++;
+	return 0;
+
+err_resv:
+	hwpt_ioas_remove_group_resv(pt->ioas, g);
+err_release:
+	/* The core may have shown it to a fault for a moment. */
+	hwpt_attach_release(att);
+	return rc;
+}
+
+/* The last attached device of @g detaches it: DMA is blocked. */
 static void hwpt_group_unset(struct hwpt_group *g)
 {
 	struct hwpt_pt *pt = g->pt;
 
 	down_write(&g->ctx->domain_rwsem);
-	hwpt_compat_detach(g->group, pt->domain, &g->handle);
+	hwpt_compat_detach(g, g->att);
 	up_write(&g->ctx->domain_rwsem);
+	hwpt_attach_release(g->att);
 	hwpt_ioas_remove_group_resv(pt->ioas, g);
+	g->att = NULL;
 	g->pt = NULL;
 	pt->ngroups--;
 }
@@ -103,15 +173,48 @@ int hwpt_group_attach(struct hwpt_device *dev, struct hwpt_pt *pt)
 	rc = hwpt_object_add_user(t, &pt->obj);
 	if (rc)
 		return rc;
-	if (!g->pt) {
-		rc = hwpt_group_set(g, pt);
-		if (rc) {
-			hwpt_object_drop_user(t, &pt->obj);
-			return rc;
-		}
-	}
+	rc = hwpt_device_iopf_on(dev, pt);
+	if (rc)
+		goto err_user;
+	if (g->pt)
+		rc = hwpt_fault_join(g->att, dev);
+	else
+		rc = hwpt_group_set(g, pt, dev);
+	if (rc)
+		goto err_iopf;
 	dev->pt = pt;
 	return 0;
+
+err_iopf:
+	hwpt_device_iopf_off(dev, pt);
+err_user:
+	hwpt_object_drop_user(t, &pt->obj);
+	return rc;
+}
+
+/*
+ * An emulated replace failed and could not put the old domain back: the
+ * group is blocked, and every device is reported detached, truthfully.
+ */
+static void hwpt_group_lost(struct hwpt_group *g, struct hwpt_pt **orphan)
+{
+	struct hwpt_table *t = &g->ctx->table;
+	struct hwpt_pt *old = g->pt;
+	struct hwpt_device *d;
+
+	hwpt_attach_release(g->att);
+	g->att = NULL;
+	hwpt_group_iopf_off(g, old, NULL);
+	hwpt_ioas_remove_group_resv(old->ioas, g);
+	g->pt = NULL;
+	old->ngroups--;
+	list_for_each_entry(d, &g->devices, group_item) {
+		if (d->pt) {
+			d->pt = NULL;
+			hwpt_object_drop_user(t, &old->obj);
+		}
+	}
+	*orphan = hwpt_pt_orphan(old);
 }
 
 /*
@@ -127,6 +230,7 @@ int hwpt_group_replace(struct hwpt_device *dev, struct hwpt_pt *pt,
 	struct hwpt_group *g = dev->group;
 	struct hwpt_pt *old = g->pt;
 	unsigned int n = hwpt_group_attached(g);
+	struct hwpt_attach *att;
 	struct hwpt_device *d;
 	bool lost_old = false;
 	int rc;
@@ -138,34 +242,31 @@ int hwpt_group_replace(struct hwpt_device *dev, struct hwpt_pt *pt,
 	rc = hwpt_pt_add_users(t, pt, n);
 	if (rc)
 		return rc;
+	rc = hwpt_group_iopf_on(g, pt);
+	if (rc)
+		goto drop_users;
+	att = hwpt_group_new_attach(g, pt, NULL);
+	if (IS_ERR(att)) {
+		rc = PTR_ERR(att);
+		goto iopf_off;
+	}
 	if (pt->ioas != old->ioas) {
 		rc = hwpt_ioas_add_group_resv(pt->ioas, g);
 		if (rc)
-			goto drop_users;
+			goto release;
 	}
 	down_write(&g->ctx->domain_rwsem);
-	rc = hwpt_compat_replace(g->group, old->domain, pt->domain, &g->handle,
-				 &lost_old);
+	rc = hwpt_compat_replace(g, g->att, att, &lost_old);
 	up_write(&g->ctx->domain_rwsem);
 	if (rc) {
 		if (pt->ioas != old->ioas)
 			hwpt_ioas_remove_group_resv(pt->ioas, g);
-		if (lost_old) {
-			/* Emulated replace only: be truthful, all detached. */
-			list_for_each_entry(d, &g->devices, group_item) {
-				if (d->pt) {
-					d->pt = NULL;
-					hwpt_object_drop_user(t, &old->obj);
-				}
-			}
-			hwpt_ioas_remove_group_resv(old->ioas, g);
-			g->pt = NULL;
-			old->ngroups--;
-			*orphan = hwpt_pt_orphan(old);
-		}
-		goto drop_users;
+		goto release;
 	}
 
+	/* Faults that came through the old attachment are answered now. */
+	hwpt_attach_release(g->att);
+	hwpt_group_iopf_off(g, old, NULL);
 	if (pt->ioas != old->ioas)
 		hwpt_ioas_remove_group_resv(old->ioas, g);
 	list_for_each_entry(d, &g->devices, group_item) {
@@ -175,11 +276,18 @@ int hwpt_group_replace(struct hwpt_device *dev, struct hwpt_pt *pt,
 		}
 	}
 	g->pt = pt;
+	g->att = att;
 	old->ngroups--;
 	pt->ngroups++;
 	*orphan = hwpt_pt_orphan(old);
 	return n;
 
+release:
+	hwpt_attach_release(att);
+iopf_off:
+	hwpt_group_iopf_off(g, pt, NULL);
+	if (lost_old)
+		hwpt_group_lost(g, orphan);
 drop_users:
 	while (n--)
 		hwpt_object_drop_user(t, &pt->obj);
@@ -193,8 +301,11 @@ struct hwpt_pt *hwpt_group_detach(struct hwpt_device *dev)
 	struct hwpt_pt *pt = dev->pt;
 
 	dev->pt = NULL;
-	if (!hwpt_group_attached(g))
+	if (hwpt_group_attached(g))
+		hwpt_fault_leave(g->att, dev);
+	else
 		hwpt_group_unset(g);
+	hwpt_device_iopf_off(dev, pt);
 	hwpt_object_drop_user(&dev->ctx->table, &pt->obj);
 	return hwpt_pt_orphan(pt);
 }

@@ -13,12 +13,13 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+#include "faultq.h"
 #include "object.h"
 
 struct iommu_domain;
 struct iommu_group;
-struct hwpt_attach_handle;
 struct hwpt_ioas;
+struct hwpt_vendor;
 struct pci_dev;
 
 /* One open /dev/hwpt file. */
@@ -51,10 +52,30 @@ struct hwpt_pt {
 	struct hwpt_object obj;
 	struct hwpt_ctx *ctx;
 	struct hwpt_ioas *ioas;		/* user reference */
+	struct hwpt_object *fault;	/* user reference; NULL: no faults */
+	struct hwpt_faultq *fq;		/* @fault's queue */
+	const struct hwpt_vendor *vendor;	/* of the domain's IOMMU */
 	struct iommu_domain *domain;
 	struct list_head ioas_item;	/* in ioas->pts, under ioas->lock */
 	unsigned int ngroups;		/* groups attached, under ctx->lock */
 	bool auto_pt;			/* made by an attach to an IOAS */
+};
+
+/*
+ * One attachment of a group to an HWPT, made by each attach and replace.
+ * The core's attach handle leads back to it (compat.c embeds it with the
+ * handle), so a page request finds its queue and device through it. Once
+ * given to the core it is freed only by hwpt_attach_release(), when the
+ * IOMMU driver can no longer hand it out.
+ */
+struct hwpt_attach {
+	struct hwpt_group *group;
+	struct hwpt_pt *pt;
+	struct hwpt_faultq *fq;		/* @pt's, or NULL */
+	/* Devices taking faults through it (hwpt_fault_member); fq->lock. */
+	struct list_head members;
+	bool dead;			/* under fq->lock */
+	struct list_head retired_item;	/* awaiting its free, fault.c */
 };
 
 /* The bound devices of one IOMMU group in one file, and its attachment. */
@@ -63,7 +84,7 @@ struct hwpt_group {
 	struct iommu_group *group;	/* reference held */
 	struct list_head devices;	/* struct hwpt_device, by group_item */
 	struct hwpt_pt *pt;		/* NULL: DMA blocked */
-	struct hwpt_attach_handle *handle;
+	struct hwpt_attach *att;	/* with @pt */
 };
 
 /* A bound device. Holds its group; holds a user reference on @pt. */
@@ -75,6 +96,8 @@ struct hwpt_device {
 	struct list_head group_item;
 	struct hwpt_pt *pt;		/* NULL: detached */
 	bool dead;			/* unplugged or unbound */
+	unsigned int iopf_on;		/* fault-capable HWPTs it is on */
+	struct hwpt_fault_counts fault_counts;
 };
 
 /* group.c: attachments, under ctx->lock */
@@ -84,17 +107,26 @@ int hwpt_group_replace(struct hwpt_device *dev, struct hwpt_pt *pt,
 struct hwpt_pt *hwpt_group_detach(struct hwpt_device *dev);
 
 /*
- * The backend group.c drives: the IOMMU core (compat.c) and the IOAS's
- * reserved regions (ioas.c). hwpt_compat_replace() sets *lost_old when it
- * failed and could not put the old domain back either.
+ * The backend group.c drives: the IOMMU core (compat.c), faults (fault.c)
+ * and the IOAS's reserved regions (ioas.c).
+ *
+ * hwpt_attach_alloc() makes an attachment of @g to @pt, for the core
+ * calls; hwpt_compat_replace() sets *lost_old when it failed and could not
+ * put the old domain back either. hwpt_attach_release() answers the faults
+ * of an attachment the core has stopped using and frees it when the IOMMU
+ * driver can no longer deliver to it. hwpt_device_iopf_on() checks that a
+ * device may take faults through @pt and enables them where the kernel
+ * wants that done by hand; it does nothing for an HWPT without faults.
  */
-int hwpt_compat_attach(struct iommu_group *group, struct iommu_domain *domain,
-		       struct hwpt_attach_handle **handle);
-int hwpt_compat_replace(struct iommu_group *group, struct iommu_domain *old,
-			struct iommu_domain *new,
-			struct hwpt_attach_handle **handle, bool *lost_old);
-void hwpt_compat_detach(struct iommu_group *group, struct iommu_domain *domain,
-			struct hwpt_attach_handle **handle);
+struct hwpt_attach *hwpt_attach_alloc(struct hwpt_group *g,
+				      struct hwpt_pt *pt);
+void hwpt_attach_release(struct hwpt_attach *att);
+int hwpt_compat_attach(struct hwpt_group *g, struct hwpt_attach *att);
+int hwpt_compat_replace(struct hwpt_group *g, struct hwpt_attach *old,
+			struct hwpt_attach *att, bool *lost_old);
+void hwpt_compat_detach(struct hwpt_group *g, struct hwpt_attach *att);
+int hwpt_device_iopf_on(struct hwpt_device *dev, struct hwpt_pt *pt);
+void hwpt_device_iopf_off(struct hwpt_device *dev, struct hwpt_pt *pt);
 int hwpt_ioas_add_group_resv(struct hwpt_ioas *ioas, struct hwpt_group *g);
 void hwpt_ioas_remove_group_resv(struct hwpt_ioas *ioas, struct hwpt_group *g);
 

@@ -62,10 +62,13 @@ int hwpt_device_attach_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_device_replace_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_device_detach_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_device_get_ioctl(struct hwpt_ucmd *ucmd);
+int hwpt_fault_alloc_ioctl(struct hwpt_ucmd *ucmd);
+int hwpt_fault_inject_ioctl(struct hwpt_ucmd *ucmd);
 
 extern const struct hwpt_object_type hwpt_ioas_type;
 extern const struct hwpt_object_type hwpt_pt_type;
 extern const struct hwpt_object_type hwpt_device_type;
+extern const struct hwpt_object_type hwpt_fault_type;
 
 /* ioas.c: keeping domains in step with the mappings */
 int hwpt_ioas_add_domain(struct hwpt_ioas *ioas, struct hwpt_pt *pt);
@@ -73,8 +76,15 @@ void hwpt_ioas_remove_domain(struct hwpt_ioas *ioas, struct hwpt_pt *pt);
 
 /* pagetable.c; hwpt_pt_create() under ctx->lock */
 struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
-			       struct hwpt_device *dev, bool auto_pt);
+			       struct hwpt_device *dev,
+			       struct hwpt_object *fault, bool auto_pt);
 void hwpt_pt_put_orphan(struct hwpt_ctx *ctx, struct hwpt_pt *orphan);
+
+/* fault.c */
+struct hwpt_fault_group *hwpt_fault_group_alloc(unsigned int nr, gfp_t gfp);
+struct hwpt_faultq *hwpt_fault_queue_of(struct hwpt_object *obj);
+bool hwpt_device_iopf_capable(struct hwpt_device *dev);
+void hwpt_fault_exit(void);
 
 /* device.c */
 int hwpt_device_driver_register(void);

@@ -38,6 +38,8 @@ union hwpt_ucmd_buffer {
 	struct hwpt_device_attach attach;
 	struct hwpt_device_detach detach;
 	struct hwpt_device_get get;
+	struct hwpt_fault_alloc fault_alloc;
+	struct hwpt_fault_inject fault_inject;
 };
 
 struct hwpt_ioctl_op {
@@ -81,6 +83,10 @@ static const struct hwpt_ioctl_op hwpt_ioctl_ops[] = {
 		   struct hwpt_device_detach, dev_id),
 	HWPT_IOCTL(DEVICE_GET, hwpt_device_get_ioctl,
 		   struct hwpt_device_get, __reserved),
+	HWPT_IOCTL(FAULT_QUEUE_ALLOC, hwpt_fault_alloc_ioctl,
+		   struct hwpt_fault_alloc, out_fault_fd),
+	HWPT_IOCTL(FAULT_INJECT, hwpt_fault_inject_ioctl,
+		   struct hwpt_fault_inject, addr),
 };
 
 long hwpt_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)

@@ -77,6 +77,7 @@ static void __exit hwpt_exit(void)
 {
 	misc_deregister(&hwpt_misc);
 	hwpt_device_driver_unregister();
+	hwpt_fault_exit();
 }
 
 module_init(hwpt_init);

@@ -8,6 +8,7 @@
 #include <linux/pci.h>
 
 #include "hwpt_priv.h"
+#include "vendor.h"
 
 static void hwpt_pt_destroy(struct hwpt_object *obj)
 {
@@ -21,6 +22,8 @@ static void hwpt_pt_destroy(struct hwpt_object *obj)
 	mutex_unlock(&ctx->lock);
 	iommu_domain_free(pt->domain);
 	hwpt_object_drop_user(&ctx->table, &pt->ioas->obj);
+	if (pt->fault)
+		hwpt_object_drop_user(&ctx->table, pt->fault);
 }
 
 const struct hwpt_object_type hwpt_pt_type = {
@@ -29,11 +32,13 @@ const struct hwpt_object_type hwpt_pt_type = {
 };
 
 /*
- * A new HWPT on @ioas with a domain for @dev's IOMMU, filled and published.
- * Under ctx->lock, which guards the IOAS's list of HWPTs with its own lock.
+ * A new HWPT on @ioas with a domain for @dev's IOMMU, filled and published;
+ * fault-capable if @fault (a fault queue object) is given. Under ctx->lock,
+ * which guards the IOAS's list of HWPTs with its own lock.
  */
 struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
-			       struct hwpt_device *dev, bool auto_pt)
+			       struct hwpt_device *dev,
+			       struct hwpt_object *fault, bool auto_pt)
 {
 	struct hwpt_table *t = &ctx->table;
 	struct iommu_domain *domain;
@@ -51,13 +56,24 @@ struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
 	if (rc)
 		goto err_abort;
 	pt->ioas = ioas;
+	if (fault) {
+		rc = hwpt_object_add_user(t, fault);
+		if (rc)
+			goto err_user;
+		pt->fault = fault;
+		pt->fq = hwpt_fault_queue_of(fault);
+	}
+	pt->vendor = hwpt_vendor_of(&dev->pdev->dev);
 
 	domain = hwpt_inject(ERR_PTR(-ENOMEM),
 			     hwpt_compat_domain_alloc(&dev->pdev->dev));
 	if (IS_ERR(domain)) {
 		rc = PTR_ERR(domain);
-		goto err_user;
+		goto err_fault;
 	}
+	/* Before any attach: the core routes faults by it from then on. */
+	if (fault && hwpt_device_iopf_capable(dev))
+		hwpt_compat_set_fault_handler(domain);
 	pt->domain = domain;
 	rc = hwpt_ioas_add_domain(ioas, pt);
 	if (rc)
@@ -67,6 +83,9 @@ struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
 
 err_domain:
 	iommu_domain_free(domain);
+err_fault:
+	if (fault)
+		hwpt_object_drop_user(t, fault);
 err_user:
 	hwpt_object_drop_user(t, &ioas->obj);
 err_abort:
@@ -85,15 +104,17 @@ int hwpt_pt_alloc_ioctl(struct hwpt_ucmd *ucmd)
 {
 	struct hwpt_hwpt_alloc *cmd = ucmd->cmd;
 	struct hwpt_ctx *ctx = ucmd->ctx;
-	struct hwpt_object *dobj, *iobj;
+	struct hwpt_object *dobj, *iobj, *fobj = NULL;
 	struct hwpt_device *dev;
 	struct hwpt_pt *pt;
 	int rc;
 
-	if (cmd->flags || cmd->__reserved || cmd->data_type ||
-	    cmd->data_len || cmd->data_uptr || cmd->fault_id ||
+	if ((cmd->flags & ~HWPT_HWPT_FAULT_ID_VALID) || cmd->__reserved ||
+	    cmd->data_type || cmd->data_len || cmd->data_uptr ||
 	    cmd->__reserved2)
 		return -EOPNOTSUPP;
+	if (!(cmd->flags & HWPT_HWPT_FAULT_ID_VALID) && cmd->fault_id)
+		return -EINVAL;
 
 	dobj = hwpt_object_get(&ctx->table, cmd->dev_id, &hwpt_device_type);
 	if (IS_ERR(dobj))
@@ -104,14 +125,24 @@ int hwpt_pt_alloc_ioctl(struct hwpt_ucmd *ucmd)
 		goto out_dev;
 	}
 	dev = container_of(dobj, struct hwpt_device, obj);
+	if (cmd->flags & HWPT_HWPT_FAULT_ID_VALID) {
+		fobj = hwpt_object_get(&ctx->table, cmd->fault_id,
+				       &hwpt_fault_type);
+		if (IS_ERR(fobj)) {
+			rc = PTR_ERR(fobj);
+			goto out_ioas;
+		}
+	}
 
 	mutex_lock(&ctx->lock);
 	if (dev->dead)
 		pt = ERR_PTR(-ENODEV);
 	else
 		pt = hwpt_pt_create(ctx, container_of(iobj, struct hwpt_ioas,
-						      obj), dev, false);
+						      obj), dev, fobj, false);
 	mutex_unlock(&ctx->lock);
+	if (fobj)
+		hwpt_object_put(&ctx->table, fobj);
 	if (IS_ERR(pt)) {
 		rc = PTR_ERR(pt);
 		goto out_ioas;

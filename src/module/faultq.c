@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fault queues. A group is reported (queued on @deliver, or answered at
+ * once), read (moved to @response with a cookie), and answered by
+ * userspace or by a sweep: the device left the attachment, the
+ * attachment died, or the queue was closed. Each step moves the group
+ * under fq->lock or fq->mutex, so exactly one of them answers it.
+ *
+ * Answers are given outside fq->lock: a real one goes back through the
+ * IOMMU core, which sleeps.
+ */
+#include <linux/err.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "faultq.h"
+#include "group.h"
+#include "inject.h"
+
+void hwpt_faultq_init(struct hwpt_faultq *fq)
+{
+	spin_lock_init(&fq->lock);
+	mutex_init(&fq->mutex);
+	INIT_LIST_HEAD(&fq->deliver);
+	INIT_LIST_HEAD(&fq->response);
+	init_waitqueue_head(&fq->wait);
+}
+
+/* Answer and free every group on @list; counted against its device. */
+static void hwpt_fault_answer_list(struct list_head *list, u32 code,
+				   bool by_user)
+{
+	struct hwpt_fault_group *fg, *next;
+
+	list_for_each_entry_safe(fg, next, list, node) {
+		struct hwpt_fault_counts *c = &fg->dev->fault_counts;
+
+		list_del(&fg->node);
+		if (!by_user)
+			atomic_inc(&c->autoresp);
+		else if (code == HWPT_PAGE_RESP_SUCCESS)
+			atomic_inc(&c->success);
+		else
+			atomic_inc(&c->invalid);
+		hwpt_fault_group_answer(fg, code);
+	}
+}
+
+/* Move the groups of @list that @match to @out. Under fq->lock or mutex. */
+static void hwpt_fault_take(struct hwpt_faultq *fq, struct list_head *list,
+			    struct hwpt_attach *att, struct hwpt_device *dev,
+			    struct list_head *out)
+{
+	struct hwpt_fault_group *fg, *next;
+
+	list_for_each_entry_safe(fg, next, list, node) {
+		if ((att && fg->att != att) || (dev && fg->dev != dev))
+			continue;
+		list_move_tail(&fg->node, out);
+		fq->ngroups--;
+	}
+}
+
+/*
+ * Answer INVALID every unanswered group of @fq that came through @att (any
+ * if NULL) from @dev (any if NULL).
+ */
+static void hwpt_fault_sweep(struct hwpt_faultq *fq, struct hwpt_attach *att,
+			     struct hwpt_device *dev)
+{
+	LIST_HEAD(answer);
+
+	mutex_lock(&fq->mutex);
+	spin_lock(&fq->lock);
+	hwpt_fault_take(fq, &fq->deliver, att, dev, &answer);
+	spin_unlock(&fq->lock);
+	hwpt_fault_take(fq, &fq->response, att, dev, &answer);
+	mutex_unlock(&fq->mutex);
+	hwpt_fault_answer_list(&answer, HWPT_PAGE_RESP_INVALID, false);
+}
+
+void hwpt_faultq_close(struct hwpt_faultq *fq)
+{
+	spin_lock(&fq->lock);
+	fq->closed = true;
+	spin_unlock(&fq->lock);
+	hwpt_fault_sweep(fq, NULL, NULL);
+	wake_up_interruptible(&fq->wait);
+}
+
+static struct hwpt_fault_member *hwpt_fault_member(struct hwpt_attach *att,
+						   struct hwpt_device *dev,
+						   const struct pci_dev *pdev)
+{
+	struct hwpt_fault_member *m;
+
+	list_for_each_entry(m, &att->members, item)
+		if (m->dev == dev || (pdev && m->dev->pdev == pdev))
+			return m;
+	return NULL;
+}
+
+static bool hwpt_fault_queue(struct hwpt_attach *att, struct hwpt_device *dev,
+			     const struct pci_dev *pdev,
+			     struct hwpt_fault_group *fg)
+{
+	struct hwpt_faultq *fq = att->fq;
+	struct hwpt_fault_member *m;
+	bool queued = false;
+	LIST_HEAD(answer);
+
+	spin_lock(&fq->lock);
+	m = att->dead ? NULL : hwpt_fault_member(att, dev, pdev);
+	fg->att = att;
+	if (m) {
+		fg->dev = m->dev;
+		atomic_inc(&m->dev->fault_counts.faults);
+		if (!fq->closed && fq->ngroups < HWPT_FAULT_QUEUE_DEPTH) {
+			list_add_tail(&fg->node, &fq->deliver);
+			fq->ngroups++;
+			queued = true;
+		} else {
+			list_add_tail(&fg->node, &answer);
+		}
+	}
+	spin_unlock(&fq->lock);
+
+	if (queued)
+		wake_up_interruptible(&fq->wait);
+	else if (m)
+		hwpt_fault_answer_list(&answer, HWPT_PAGE_RESP_INVALID, false);
+	else
+		/* Not a device of ours any more: nothing to count it on. */
+		hwpt_fault_group_answer(fg, HWPT_PAGE_RESP_INVALID);
+	return queued;
+}
+
+bool hwpt_faultq_report(struct hwpt_attach *att, const struct pci_dev *pdev,
+			struct hwpt_fault_group *fg)
+{
+	return hwpt_fault_queue(att, NULL, pdev, fg);
+}
+
+bool hwpt_faultq_report_dev(struct hwpt_attach *att, struct hwpt_device *dev,
+			    struct hwpt_fault_group *fg)
+{
+	return hwpt_fault_queue(att, dev, NULL, fg);
+}
+
+bool hwpt_faultq_readable(struct hwpt_faultq *fq)
+{
+	bool readable;
+
+	spin_lock(&fq->lock);
+	readable = !list_empty(&fq->deliver);
+	spin_unlock(&fq->lock);
+	return readable;
+}
+
+/* A cookie no unanswered group has; under fq->mutex. */
+static u32 hwpt_fault_cookie(struct hwpt_faultq *fq)
+{
+	struct hwpt_fault_group *fg;
+	bool taken;
+
+	do {
+		taken = false;
+		fq->next_cookie++;
+		list_for_each_entry(fg, &fq->response, node)
+			taken |= fg->cookie == fq->next_cookie;
+	} while (taken);
+	return fq->next_cookie;
+}
+
+static int hwpt_fault_copy_group(struct hwpt_fault_group *fg,
+				 char __user *buf)
+{
+	unsigned int i;
+
+	for (i = 0; i < fg->nr; i++) {
+		fg->recs[i].dev_id = fg->dev->obj.id;
+		fg->recs[i].cookie = fg->cookie;
+	}
+	return copy_to_user(buf, fg->recs, fg->nr * sizeof(fg->recs[0])) ?
+		       -EFAULT : 0;
+}
+
+ssize_t hwpt_faultq_read(struct hwpt_faultq *fq, char __user *buf,
+			 size_t count)
+{
+	const size_t rec = sizeof(struct hwpt_pgfault);
+	struct hwpt_fault_group *fg;
+	size_t done = 0;
+	int rc = 0;
+
+	if (!count || count % rec)
+		return -EINVAL;
+	mutex_lock(&fq->mutex);
+	while (done < count) {
+		spin_lock(&fq->lock);
+		fg = list_first_entry_or_null(&fq->deliver,
+					      struct hwpt_fault_group, node);
+		if (fg && fg->nr * rec <= count - done)
+			list_del(&fg->node);
+		spin_unlock(&fq->lock);
+		if (!fg) {
+			rc = done ? 0 : -EAGAIN;
+			break;
+		}
+		if (fg->nr * rec > count - done) {
+			/* Whole groups only; the first must fit. */
+			rc = done ? 0 : -EINVAL;
+			break;
+		}
+		fg->cookie = hwpt_fault_cookie(fq);
+		rc = hwpt_fault_copy_group(fg, buf + done);
+		if (rc) {
+			spin_lock(&fq->lock);
+			list_add(&fg->node, &fq->deliver);
+			spin_unlock(&fq->lock);
+			break;
+		}
+		list_add_tail(&fg->node, &fq->response);
+		done += fg->nr * rec;
+	}
+	mutex_unlock(&fq->mutex);
+	return done ? done : rc;
+}
+
+static struct hwpt_fault_group *hwpt_fault_lookup(struct hwpt_faultq *fq,
+						  u32 cookie)
+{
+	struct hwpt_fault_group *fg;
+
+	list_for_each_entry(fg, &fq->response, node)
+		if (fg->cookie == cookie)
+			return fg;
+	return NULL;
+}
+
+/*
+ * Check every answer before giving any: a bad one fails the whole write,
+ * and nothing is answered. Under fq->mutex.
+ */
+static int hwpt_fault_check_answers(struct hwpt_faultq *fq,
+				    const struct hwpt_page_response *resp,
+				    size_t n)
+{
+	struct hwpt_fault_group *fg;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && !rc; i++) {
+		fg = hwpt_fault_lookup(fq, resp[i].cookie);
+		if (!fg || fg->answered ||
+		    (resp[i].code != HWPT_PAGE_RESP_SUCCESS &&
+		     resp[i].code != HWPT_PAGE_RESP_INVALID))
+			rc = -EINVAL;
+		else
+			fg->answered = true;
+	}
+	while (i--) {
+		fg = hwpt_fault_lookup(fq, resp[i].cookie);
+		if (fg)
+			fg->answered = false;
+	}
+	return rc;
+}
+
+ssize_t hwpt_faultq_write(struct hwpt_faultq *fq, const char __user *buf,
+			  size_t count)
+{
+	const size_t rec = sizeof(struct hwpt_page_response);
+	struct hwpt_page_response *resp;
+	struct hwpt_fault_group *fg;
+	size_t n = count / rec, i;
+	LIST_HEAD(answer);
+	ssize_t rc;
+
+	if (!count || count % rec || n > HWPT_FAULT_QUEUE_DEPTH)
+		return -EINVAL;
+	resp = kcalloc(n, rec, GFP_KERNEL);
+	if (!resp)
+		return -ENOMEM;
+	if (copy_from_user(resp, buf, count)) {
+		rc = -EFAULT;
+		goto out;
+	}
+	mutex_lock(&fq->mutex);
+	rc = hwpt_fault_check_answers(fq, resp, n);
+	if (!rc) {
+		for (i = 0; i < n; i++) {
+			LIST_HEAD(one);
+
+			fg = hwpt_fault_lookup(fq, resp[i].cookie);
+			list_move_tail(&fg->node, &one);
+			spin_lock(&fq->lock);
+			fq->ngroups--;
+			spin_unlock(&fq->lock);
+			hwpt_fault_answer_list(&one, resp[i].code, true);
+		}
+		rc = count;
+	}
+	mutex_unlock(&fq->mutex);
+out:
+	kfree(resp);
+	return rc;
+}
+
+int hwpt_fault_join(struct hwpt_attach *att, struct hwpt_device *dev)
+{
+	struct hwpt_fault_member *m;
+
+	if (!att->fq)
+		return 0;
+	m = hwpt_inject(NULL, kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT));
+	if (!m)
+		return -ENOMEM;
+	m->dev = dev;
+	spin_lock(&att->fq->lock);
+	list_add_tail(&m->item, &att->members);
+	spin_unlock(&att->fq->lock);
+	return 0;
+}
+
+void hwpt_fault_leave(struct hwpt_attach *att, struct hwpt_device *dev)
+{
+	struct hwpt_fault_member *m;
+
+	if (!att->fq)
+		return;
+	spin_lock(&att->fq->lock);
+	m = hwpt_fault_member(att, dev, NULL);
+	if (m)
+		list_del(&m->item);
+	spin_unlock(&att->fq->lock);
+	kfree(m);
+	hwpt_fault_sweep(att->fq, att, dev);
+}
+
+void hwpt_fault_kill_attach(struct hwpt_attach *att)
+{
+	struct hwpt_fault_member *m, *next;
+	LIST_HEAD(members);
+
+	if (!att->fq)
+		return;
+	spin_lock(&att->fq->lock);
+	att->dead = true;
+	list_splice_init(&att->members, &members);
+	spin_unlock(&att->fq->lock);
+	list_for_each_entry_safe(m, next, &members, item)
+		kfree(m);
+	hwpt_fault_sweep(att->fq, att, NULL);
+}
