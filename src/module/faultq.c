@@ -17,6 +17,15 @@
 #include "group.h"
 #include "inject.h"
 
+struct hwpt_fault_counts hwpt_fault_totals;
+
+/* One more @field for @dev and for the module. */
+#define hwpt_fault_count(dev, field)					\
+	do {								\
+		atomic_inc(&(dev)->fault_counts.field);			\
+		atomic_inc(&hwpt_fault_totals.field);			\
+	} while (0)
+
 void hwpt_faultq_init(struct hwpt_faultq *fq)
 {
 	spin_lock_init(&fq->lock);
@@ -33,15 +42,13 @@ static void hwpt_fault_answer_list(struct list_head *list, u32 code,
 	struct hwpt_fault_group *fg, *next;
 
 	list_for_each_entry_safe(fg, next, list, node) {
-		struct hwpt_fault_counts *c = &fg->dev->fault_counts;
-
 		list_del(&fg->node);
 		if (!by_user)
-			atomic_inc(&c->autoresp);
+			hwpt_fault_count(fg->dev, autoresp);
 		else if (code == HWPT_PAGE_RESP_SUCCESS)
-			atomic_inc(&c->success);
+			hwpt_fault_count(fg->dev, success);
 		else
-			atomic_inc(&c->invalid);
+			hwpt_fault_count(fg->dev, invalid);
 		hwpt_fault_group_answer(fg, code);
 	}
 }
@@ -114,7 +121,7 @@ static bool hwpt_fault_queue(struct hwpt_attach *att, struct hwpt_device *dev,
 	fg->att = att;
 	if (m) {
 		fg->dev = m->dev;
-		atomic_inc(&m->dev->fault_counts.faults);
+		hwpt_fault_count(m->dev, faults);
 		if (!fq->closed && fq->ngroups < HWPT_FAULT_QUEUE_DEPTH) {
 			list_add_tail(&fg->node, &fq->deliver);
 			fq->ngroups++;

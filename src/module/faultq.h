@@ -21,13 +21,18 @@ struct hwpt_attach;
 struct hwpt_device;
 struct pci_dev;
 
-/* What happened to one device's fault groups; read by DEVICE_GET. */
+/*
+ * What happened to fault groups: of one device (DEVICE_GET), and of all
+ * devices since the module was loaded (hwpt_fault_totals, GET_INFO).
+ */
 struct hwpt_fault_counts {
 	atomic_t faults;
 	atomic_t success;
 	atomic_t invalid;
 	atomic_t autoresp;
 };
+
+extern struct hwpt_fault_counts hwpt_fault_totals;
 
 /*
  * One fault group: the pages of one page request group of one device.

@@ -16,5 +16,9 @@ int hwpt_get_info(struct hwpt_ucmd *ucmd)
 	if (hwpt_inject_enabled())
 		cmd->caps |= HWPT_CAP_FAULT_INJECT;
 	cmd->iopf_api = hwpt_compat_iopf_api();
+	cmd->out_faults = (u32)atomic_read(&hwpt_fault_totals.faults);
+	cmd->out_resp_success = (u32)atomic_read(&hwpt_fault_totals.success);
+	cmd->out_resp_invalid = (u32)atomic_read(&hwpt_fault_totals.invalid);
+	cmd->out_resp_auto = (u32)atomic_read(&hwpt_fault_totals.autoresp);
 	return hwpt_ucmd_respond(ucmd, sizeof(*cmd));
 }

@@ -599,9 +599,16 @@ enum hwpt_iopf_api {
  * @caps: HWPT_CAP_* bits
  * @iopf_api: enum hwpt_iopf_api
  * @__reserved: must be 0
+ * @out_faults: fault groups reported by all devices since the module was
+ *	loaded, in every file
+ * @out_resp_success: of those, answered SUCCESS by userspace
+ * @out_resp_invalid: answered INVALID by userspace
+ * @out_resp_auto: answered INVALID by hwpt (see struct hwpt_device_get)
  *
  * Says what this build of the module on this kernel can do, so that a
- * missing feature can be told apart from a bug. hwpt only.
+ * missing feature can be told apart from a bug. The module-wide fault
+ * counts (HWPT_UAPI_VERSION 2) account for groups whose device and file are
+ * gone. hwpt only.
  */
 struct hwpt_get_info {
 	__u32 size;
@@ -611,6 +618,10 @@ struct hwpt_get_info {
 	__aligned_u64 caps;
 	__u32 iopf_api;
 	__u32 __reserved;
+	__aligned_u64 out_faults;
+	__aligned_u64 out_resp_success;
+	__aligned_u64 out_resp_invalid;
+	__aligned_u64 out_resp_auto;
 };
 
 #define HWPT_GET_INFO _IO(HWPT_TYPE, HWPT_CMD_GET_INFO)
