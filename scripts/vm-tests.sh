@@ -41,7 +41,7 @@ jobs=${HWPT_VM_JOBS:-1}
 # 6.1 amd only the programs that provoke no IOMMU fault run; DMA and
 # fault behaviour is covered on 6.1 Intel and on AMD with 6.12 and 7.2.
 declare -A programs=(
-	[6.1:amd]="smoke uapi lifecycle"
+	[6.1:amd]="smoke uapi lifecycle fault"
 )
 
 passed=0

@@ -357,6 +357,52 @@ static inline int edu_dma_from_device(struct edu *e, uint64_t iova,
 
 /* ---- Test buffers ---- */
 
+/* ---- Hot-plug ---- */
+
+#define PCI_RESCAN	"/sys/bus/pci/rescan"
+
+static inline bool pci_present(const char *bdf)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), PCI_SYSFS "/%s", bdf);
+	return !access(path, F_OK);
+}
+
+static inline void sleep_ms(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&t, &t) && errno == EINTR)
+		;
+}
+
+/* Logical hot-unplug: sysfs "remove". 0 or -errno. */
+static inline int pci_remove(const char *bdf)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), PCI_SYSFS "/%s/remove", bdf);
+	return write_file(path, "1");
+}
+
+/* Rescan the PCI buses until bdf is back with an IOMMU group; 0 or -errno. */
+static inline int pci_rescan_for(const char *bdf)
+{
+	struct timespec t0;
+	int rc = write_file(PCI_RESCAN, "1");
+
+	if (rc)
+		return rc;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!pci_present(bdf) || pci_iommu_group(bdf) < 0) {
+		if (edu_ms_since(&t0) > 10000)
+			return -ETIMEDOUT;
+		usleep(20000);
+	}
+	return 0;
+}
+
 /* size bytes of fresh anonymous memory, filled with fill; NULL on error. */
 static inline void *edu_buf(size_t size, int fill)
 {

@@ -26,7 +26,6 @@
 
 #include "edu.h"
 
-#define PCI_RESCAN	"/sys/bus/pci/rescan"
 #define HWPT_DRV_SYSFS	"/sys/bus/pci/drivers/hwpt"
 
 /* IOVAs: below edu's 28-bit limit, clear of the MSI windows. */
@@ -52,48 +51,6 @@ static void __attribute__((constructor)) init_psz(void)
 /* ---- /proc and sysfs ---- */
 
 #define KB(bytes)	((long)((bytes) / 1024))
-
-static bool pci_present(const char *bdf)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), PCI_SYSFS "/%s", bdf);
-	return !access(path, F_OK);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
-
-	while (nanosleep(&t, &t) && errno == EINTR)
-		;
-}
-
-/* Logical hot-unplug: sysfs "remove". 0 or -errno. */
-static int pci_remove(const char *bdf)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), PCI_SYSFS "/%s/remove", bdf);
-	return write_file(path, "1");
-}
-
-/* Rescan the PCI buses until bdf is back with an IOMMU group; 0 or -errno. */
-static int pci_rescan_for(const char *bdf)
-{
-	struct timespec t0;
-	int rc = write_file(PCI_RESCAN, "1");
-
-	if (rc)
-		return rc;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!pci_present(bdf) || pci_iommu_group(bdf) < 0) {
-		if (edu_ms_since(&t0) > 10000)
-			return -ETIMEDOUT;
-		usleep(20000);
-	}
-	return 0;
-}
 
 /* Unbind bdf from hwpt's driver through sysfs. 0 or -errno. */
 static int sysfs_unbind(const char *bdf)
