@@ -111,10 +111,9 @@ int hwpt_pt_alloc_ioctl(struct hwpt_ucmd *ucmd)
 
 	if ((cmd->flags & ~HWPT_HWPT_FAULT_ID_VALID) || cmd->__reserved ||
 	    cmd->data_type || cmd->data_len || cmd->data_uptr ||
-	    cmd->__reserved2)
+	    cmd->__reserved2 ||
+	    (!(cmd->flags & HWPT_HWPT_FAULT_ID_VALID) && cmd->fault_id))
 		return -EOPNOTSUPP;
-	if (!(cmd->flags & HWPT_HWPT_FAULT_ID_VALID) && cmd->fault_id)
-		return -EINVAL;
 
 	dobj = hwpt_object_get(&ctx->table, cmd->dev_id, &hwpt_device_type);
 	if (IS_ERR(dobj))

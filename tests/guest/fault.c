@@ -292,7 +292,7 @@ TEST_F(fq, alloc_and_destroy_rules)
 	EXPECT_TRUE(fl & FD_CLOEXEC);
 	/* fault_id without the flag, and the flag without a queue. */
 	h.fault_id = f->fault;
-	EXPECT_EQ(-EINVAL, xioctl(f->fd, HWPT_HWPT_ALLOC, &h));
+	EXPECT_EQ(-EOPNOTSUPP, xioctl(f->fd, HWPT_HWPT_ALLOC, &h));
 	EXPECT_EQ(-ENOENT, hwpt_alloc_fault(f->fd, f->dev, f->ioas, 9999, &id));
 	EXPECT_NE(0, hwpt_alloc_fault(f->fd, f->dev, f->ioas, f->ioas, &id));
 	/* In use by the HWPT: EBUSY, and the queue still works. */

@@ -433,6 +433,7 @@ static int prep_device_get(int fd, void *arg, struct row_ctx *ctx)
 	ctx->dev_id = cmd->dev_id;
 	cmd->out_hwpt_id = cmd->out_group_id = 0xdeadbeef;
 	cmd->out_group_devices = cmd->out_state = 0xdeadbeef;
+	cmd->out_faults = cmd->out_resp_auto = 0xdeadbeef;
 	return rc;
 }
 
@@ -444,8 +445,74 @@ static bool check_device_get(int fd, const void *arg,
 	(void)fd;
 	(void)ctx;
 	return cmd->out_hwpt_id == 0 && cmd->out_state == 0 &&
-	       cmd->out_group_devices == 1 &&
+	       cmd->out_group_devices == 1 && cmd->out_faults == 0 &&
+	       cmd->out_resp_auto == 0 &&
 	       (int)cmd->out_group_id == pci_iommu_group(test_pci_dev());
+}
+
+static int prep_fault_alloc(int fd, void *arg, struct row_ctx *ctx)
+{
+	struct hwpt_get_info info;
+
+	(void)arg;
+	(void)ctx;
+	/* Fault queues exist with real faults or with injection. */
+	if (get_info(fd, &info) ||
+	    !(info.caps & (HWPT_CAP_IOPF | HWPT_CAP_FAULT_INJECT)))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+static bool check_fault_alloc(int fd, const void *arg,
+			      const struct row_ctx *ctx)
+{
+	const struct hwpt_fault_alloc *cmd = arg;
+	int fl = fcntl(cmd->out_fault_fd, F_GETFD);
+
+	(void)fd;
+	(void)ctx;
+	close(cmd->out_fault_fd);
+	return cmd->out_fault_id && fl >= 0 && (fl & FD_CLOEXEC);
+}
+
+/* A device on a fault-capable HWPT, and one page fault group to inject. */
+static int prep_fault_inject(int fd, void *arg, struct row_ctx *ctx)
+{
+	struct hwpt_fault_inject *cmd = arg;
+	struct hwpt_fault_alloc fa = { .size = sizeof(fa) };
+	struct hwpt_hwpt_alloc ha = {
+		.size = sizeof(ha),
+		.flags = HWPT_HWPT_FAULT_ID_VALID,
+	};
+	int rc;
+
+	if (!debug_inject())
+		return -EOPNOTSUPP;
+	rc = device_bind(fd, &cmd->dev_id);
+	if (!rc)
+		rc = ioas_alloc(fd, &ctx->ioas_id);
+	if (!rc)
+		rc = xioctl(fd, HWPT_FAULT_QUEUE_ALLOC, &fa);
+	if (rc)
+		return rc;
+	ctx->dev_id = ha.dev_id = cmd->dev_id;
+	ha.pt_id = ctx->ioas_id;
+	ha.fault_id = fa.out_fault_id;
+	rc = xioctl(fd, HWPT_HWPT_ALLOC, &ha);
+	cmd->perm = HWPT_PGFAULT_PERM_READ;
+	cmd->nr_pages = 1;
+	return rc ?: set_pt(fd, HWPT_DEVICE_ATTACH, cmd->dev_id,
+			    ha.out_hwpt_id, NULL, NULL);
+}
+
+static bool check_fault_inject(int fd, const void *arg,
+			       const struct row_ctx *ctx)
+{
+	struct hwpt_device_get get;
+
+	(void)arg;
+	return !dev_get(fd, ctx->dev_id, &get) && get.out_faults == 1 &&
+	       get.out_faults_pending == 1;
 }
 
 static int prep_get_info(int fd, void *arg, struct row_ctx *ctx)
@@ -459,6 +526,7 @@ static int prep_get_info(int fd, void *arg, struct row_ctx *ctx)
 	cmd->module_version = 0xdeadbeef;
 	cmd->caps = ~0ULL;
 	cmd->iopf_api = 0xdeadbeef;
+	cmd->out_faults = ~0ULL;
 	return 0;
 }
 
@@ -472,7 +540,12 @@ static bool check_get_info(int fd, const void *arg, const struct row_ctx *ctx)
 	       cmd->uapi_version == HWPT_UAPI_VERSION &&
 	       cmd->module_version == ref.module_version &&
 	       cmd->caps == ref.caps && !(cmd->caps & ~known_caps) &&
-	       cmd->iopf_api == ref.iopf_api;
+	       cmd->iopf_api == ref.iopf_api &&
+	       cmd->out_faults <= ref.out_faults &&
+	       cmd->out_faults == cmd->out_resp_success +
+				  cmd->out_resp_invalid + cmd->out_resp_auto +
+				  (ref.out_faults - ref.out_resp_success -
+				   ref.out_resp_invalid - ref.out_resp_auto);
 }
 
 #define ROW(_cmd, _struct, _last)					\
@@ -533,6 +606,8 @@ static const struct cmd_row cmds[] = {
 	{
 		ROW(HWPT_HWPT_ALLOC, struct hwpt_hwpt_alloc, __reserved2),
 		FLAGS(struct hwpt_hwpt_alloc),
+		/* fault_id must be zero without it (the Z() below). */
+		.known_flags = HWPT_HWPT_FAULT_ID_VALID,
 		.zero = {
 			Z(struct hwpt_hwpt_alloc, __reserved),
 			Z(struct hwpt_hwpt_alloc, data_type),
@@ -589,10 +664,29 @@ static const struct cmd_row cmds[] = {
 	{
 		ROW(HWPT_DEVICE_GET, struct hwpt_device_get, __reserved),
 		FLAGS(struct hwpt_device_get),
-		.zero = { Z(struct hwpt_device_get, __reserved) },
+		.zero = {
+			Z(struct hwpt_device_get, __reserved),
+			Z(struct hwpt_device_get, __reserved2),
+		},
 		OUT(struct hwpt_device_get, out_hwpt_id, out_state),
 		.prepare = prep_device_get,
 		.check = check_device_get,
+	},
+	{
+		ROW(HWPT_FAULT_QUEUE_ALLOC, struct hwpt_fault_alloc,
+		    out_fault_fd),
+		FLAGS(struct hwpt_fault_alloc),
+		OUT(struct hwpt_fault_alloc, out_fault_id, out_fault_fd),
+		.prepare = prep_fault_alloc,
+		.check = check_fault_alloc,
+	},
+	{
+		ROW(HWPT_FAULT_INJECT, struct hwpt_fault_inject, addr),
+		FLAGS(struct hwpt_fault_inject),
+		.known_flags = HWPT_PGFAULT_FLAGS_PASID_VALID,
+		.zero = { Z(struct hwpt_fault_inject, __reserved) },
+		.prepare = prep_fault_inject,
+		.check = check_fault_inject,
 	},
 };
 
@@ -627,7 +721,10 @@ static bool row_available(const struct cmd_row *row)
 	if (rc == -ENODEV)
 		TH_LOG("%s: skipped here: no unbound PCI device alone in its "
 		       "IOMMU group (or set HWPT_TEST_PCI_DEV)", row->name);
-	return rc != -ENODEV;
+	if (rc == -EOPNOTSUPP)
+		TH_LOG("%s: skipped here: not available on this kernel or "
+		       "without debug_inject=1", row->name);
+	return rc != -ENODEV && rc != -EOPNOTSUPP;
 }
 
 /*

@@ -215,7 +215,8 @@ enum hwpt_hwpt_alloc_flags {
  * @data_len: must be 0
  * @data_uptr: must be 0
  * @fault_id: with HWPT_HWPT_FAULT_ID_VALID, the fault queue that receives
- *	the I/O page faults of devices attached to the HWPT; else 0
+ *	the I/O page faults of devices attached to the HWPT; else it must be
+ *	0 (EOPNOTSUPP)
  * @__reserved2: must be 0
  *
  * Allocates a paging domain and fills it with every mapping of the IOAS
