@@ -19,12 +19,14 @@
 
 struct hwpt_fault_counts hwpt_fault_totals;
 
-/* One more @field for @dev and for the module. */
-#define hwpt_fault_count(dev, field)					\
-	do {								\
-		atomic_inc(&(dev)->fault_counts.field);			\
-		atomic_inc(&hwpt_fault_totals.field);			\
-	} while (0)
+/* One more of a count (its offset in the struct), for @dev and the module. */
+#define HWPT_FC(field) offsetof(struct hwpt_fault_counts, field)
+
+static void hwpt_fault_count(struct hwpt_device *dev, size_t which)
+{
+	atomic_inc((atomic_t *)((u8 *)&dev->fault_counts + which));
+	atomic_inc((atomic_t *)((u8 *)&hwpt_fault_totals + which));
+}
 
 void hwpt_faultq_init(struct hwpt_faultq *fq)
 {
@@ -44,11 +46,11 @@ static void hwpt_fault_answer_list(struct list_head *list, u32 code,
 	list_for_each_entry_safe(fg, next, list, node) {
 		list_del(&fg->node);
 		if (!by_user)
-			hwpt_fault_count(fg->dev, autoresp);
+			hwpt_fault_count(fg->dev, HWPT_FC(autoresp));
 		else if (code == HWPT_PAGE_RESP_SUCCESS)
-			hwpt_fault_count(fg->dev, success);
+			hwpt_fault_count(fg->dev, HWPT_FC(success));
 		else
-			hwpt_fault_count(fg->dev, invalid);
+			hwpt_fault_count(fg->dev, HWPT_FC(invalid));
 		hwpt_fault_group_answer(fg, code);
 	}
 }
@@ -121,7 +123,7 @@ static bool hwpt_fault_queue(struct hwpt_attach *att, struct hwpt_device *dev,
 	fg->att = att;
 	if (m) {
 		fg->dev = m->dev;
-		hwpt_fault_count(m->dev, faults);
+		hwpt_fault_count(m->dev, HWPT_FC(faults));
 		if (!fq->closed && fq->ngroups < HWPT_FAULT_QUEUE_DEPTH) {
 			list_add_tail(&fg->node, &fq->deliver);
 			fq->ngroups++;
