@@ -297,6 +297,7 @@ int hwpt_device_bind_ioctl(struct hwpt_ucmd *ucmd)
 	dev->ctx = ctx;
 	dev->pdev = pdev;
 	INIT_LIST_HEAD(&dev->group_item);
+	hwpt_device_probe_iopf(dev);
 
 	rc = hwpt_device_bind_driver(dev);
 	if (rc)
@@ -500,7 +501,7 @@ int hwpt_device_get_ioctl(struct hwpt_ucmd *ucmd)
 	mutex_lock(&ctx->lock);
 	cmd->out_hwpt_id = dev->pt ? dev->pt->obj.id : 0;
 	cmd->out_state = dev->dead ? HWPT_DEVICE_DEAD : 0;
-	if (hwpt_device_iopf_capable(dev))
+	if (dev->iopf_capable)
 		cmd->out_state |= HWPT_DEVICE_IOPF;
 	if (dev->pdev->is_virtfn)
 		cmd->out_state |= HWPT_DEVICE_VF;

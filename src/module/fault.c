@@ -205,20 +205,22 @@ struct hwpt_faultq *hwpt_fault_queue_of(struct hwpt_object *obj)
 	return &container_of(obj, struct hwpt_fault, obj)->queue->q;
 }
 
-/* Can @dev's page requests reach a fault queue at all? */
-bool hwpt_device_iopf_capable(struct hwpt_device *dev)
+/* At bind: the vendor shim, and whether page requests can reach a queue. */
+void hwpt_device_probe_iopf(struct hwpt_device *dev)
 {
 	const struct hwpt_vendor *v = hwpt_vendor_of(&dev->pdev->dev);
 
-	return hwpt_compat_kernel_iopf() && !dev->pdev->is_virtfn &&
-	       v->iopf_capable && v->iopf_capable(dev->pdev);
+	dev->vendor = v;
+	dev->iopf_capable = hwpt_compat_kernel_iopf() &&
+			    !dev->pdev->is_virtfn && v->iopf_capable &&
+			    v->iopf_capable(dev->pdev);
 }
 
 /* Real page requests of @dev will arrive through @pt's domain. */
 static bool hwpt_pt_real_faults(struct hwpt_device *dev, struct hwpt_pt *pt)
 {
 	return pt->fq && hwpt_compat_domain_takes_faults(pt->domain) &&
-	       hwpt_device_iopf_capable(dev);
+	       dev->iopf_capable;
 }
 
 int hwpt_device_iopf_on(struct hwpt_device *dev, struct hwpt_pt *pt)
@@ -234,9 +236,9 @@ int hwpt_device_iopf_on(struct hwpt_device *dev, struct hwpt_pt *pt)
 			name);
 		return -EINVAL;
 	}
-	if (!hwpt_device_iopf_capable(dev) && !hwpt_inject_enabled()) {
+	if (!dev->iopf_capable && !hwpt_inject_enabled()) {
 		pr_info("hwpt: %s: page requests of this device cannot reach a fault queue with this kernel and IOMMU (%s); only injected faults could (debug_inject=1)\n",
-			name, hwpt_vendor_of(&dev->pdev->dev)->name);
+			name, dev->vendor->name);
 		return -EOPNOTSUPP;
 	}
 	if (!hwpt_pt_real_faults(dev, pt) || dev->iopf_on++)

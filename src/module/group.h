@@ -96,6 +96,9 @@ struct hwpt_device {
 	struct list_head group_item;
 	struct hwpt_pt *pt;		/* NULL: detached */
 	bool dead;			/* unplugged or unbound */
+	/* Read at bind: dev->iommu goes away with an unplugged device. */
+	const struct hwpt_vendor *vendor;
+	bool iopf_capable;		/* page requests can reach a queue */
 	unsigned int iopf_on;		/* fault-capable HWPTs it is on */
 	struct hwpt_fault_counts fault_counts;
 };

@@ -83,7 +83,7 @@ void hwpt_pt_put_orphan(struct hwpt_ctx *ctx, struct hwpt_pt *orphan);
 /* fault.c */
 struct hwpt_fault_group *hwpt_fault_group_alloc(unsigned int nr, gfp_t gfp);
 struct hwpt_faultq *hwpt_fault_queue_of(struct hwpt_object *obj);
-bool hwpt_device_iopf_capable(struct hwpt_device *dev);
+void hwpt_device_probe_iopf(struct hwpt_device *dev);
 void hwpt_fault_exit(void);
 
 /* device.c */

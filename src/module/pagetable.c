@@ -8,7 +8,6 @@
 #include <linux/pci.h>
 
 #include "hwpt_priv.h"
-#include "vendor.h"
 
 static void hwpt_pt_destroy(struct hwpt_object *obj)
 {
@@ -63,7 +62,7 @@ struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
 		pt->fault = fault;
 		pt->fq = hwpt_fault_queue_of(fault);
 	}
-	pt->vendor = hwpt_vendor_of(&dev->pdev->dev);
+	pt->vendor = dev->vendor;
 
 	domain = hwpt_inject(ERR_PTR(-ENOMEM),
 			     hwpt_compat_domain_alloc(&dev->pdev->dev));
@@ -72,7 +71,7 @@ struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
 		goto err_fault;
 	}
 	/* Before any attach: the core routes faults by it from then on. */
-	if (fault && hwpt_device_iopf_capable(dev))
+	if (fault && dev->iopf_capable)
 		hwpt_compat_set_fault_handler(domain);
 	pt->domain = domain;
 	rc = hwpt_ioas_add_domain(ioas, pt);
