@@ -2,8 +2,16 @@
 /* The out-of-line part of kshim.h. */
 #include "kshim.h"
 
+#include "linux/spinlock.h"
+#include "linux/uaccess.h"
+
 int kshim_warnings;
+int kshim_atomic;
+long kshim_allocs;
+int kshim_wakeups;
 void (*kshim_wait_hook)(void);
+void (*kshim_spin_hook)(spinlock_t *lock, bool taken);
+const char *kshim_user_end;
 
 void xa_init_flags(struct xarray *xa, unsigned int flags)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Just enough of the kernel's API, in userspace, to build the module's pure
- * logic files (object table, ...) for the unit tests. Each header in linux/ here
+ * logic files (object table, attach logic, fault queues) for the unit tests. Each header in linux/ here
  * includes this file. Semantics follow the kernel where the tests depend on
  * them: xa_alloc() hands out the lowest free index, XA_ZERO_ENTRY reserves
  * an index that xa_load() does not see, WARN_ON() is counted so that tests
@@ -27,6 +27,7 @@ typedef int gfp_t;
 #define GFP_KERNEL_ACCOUNT 0
 #define __user
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
@@ -51,13 +52,37 @@ static inline long PTR_ERR(const void *ptr) { return (long)ptr; }
 static inline bool IS_ERR(const void *ptr) { return IS_ERR_VALUE(ptr); }
 static inline void *ERR_CAST(const void *ptr) { return (void *)ptr; }
 
-/* Memory */
+/*
+ * Sleeping: kshim_atomic counts the spinlocks held; anything that may sleep
+ * (allocating, taking a mutex, copying from or to user memory) WARNs while
+ * one is, as the kernel's might_sleep() does.
+ */
+extern int kshim_atomic;
+#define might_sleep() WARN_ON(kshim_atomic)
+
+/* Memory. kshim_allocs counts the blocks allocated and not yet freed. */
+extern long kshim_allocs;
 static inline void *kzalloc(size_t size, gfp_t gfp)
 {
+	void *p;
+
 	(void)gfp;
-	return calloc(1, size);
+	might_sleep();
+	p = calloc(1, size);
+	kshim_allocs += !!p;
+	return p;
 }
-static inline void kfree(const void *p) { free((void *)p); }
+static inline void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	return kzalloc(n * size, gfp);
+}
+static inline void kfree(const void *p)
+{
+	kshim_allocs -= !!p;
+	free((void *)p);
+}
 
 /* Reference counts: plain ints, the unit tests are single threaded. */
 typedef struct { int refs; } refcount_t;
@@ -84,6 +109,13 @@ typedef struct { int unused; } wait_queue_head_t;
 extern void (*kshim_wait_hook)(void);
 static inline void init_waitqueue_head(wait_queue_head_t *wq) { (void)wq; }
 static inline void wake_up(wait_queue_head_t *wq) { (void)wq; }
+/* Counted: a reader that is never woken would block for ever. */
+extern int kshim_wakeups;
+static inline void wake_up_interruptible(wait_queue_head_t *wq)
+{
+	(void)wq;
+	kshim_wakeups++;
+}
 #define wait_event(wq, cond)                                             \
 	do {                                                             \
 		(void)(wq);                                              \
