@@ -1046,4 +1046,82 @@ TEST_F(fq, a_fault_through_an_attachment_the_core_dropped_is_answered)
 	ASSERT_COUNTS(0, 4, 1, 0, 3);
 }
 
+/* ---- Locking ---- */
+
+/*
+ * fq->lock protects @deliver, @ngroups and @closed (faultq.h), which the
+ * page fault handler changes holding that lock alone: nothing may change
+ * them without it. The hook takes a copy as the lock is released and
+ * compares it when the lock is taken again; assert_guarded() compares
+ * after each step.
+ */
+static struct {
+	struct hwpt_faultq *q;
+	bool copied;
+	struct list_head deliver;
+	unsigned int ngroups;
+	bool closed;
+	int changed;		/* times they changed while the lock was free */
+} guard;
+
+static bool guard_same(void)
+{
+	struct hwpt_faultq *q = guard.q;
+
+	return !guard.copied ||
+	       (q->deliver.next == guard.deliver.next &&
+		q->deliver.prev == guard.deliver.prev &&
+		q->ngroups == guard.ngroups && q->closed == guard.closed);
+}
+
+static void guard_hook(spinlock_t *lock, bool taken)
+{
+	if (lock != &guard.q->lock)
+		return;
+	if (taken) {
+		guard.changed += !guard_same();
+		return;
+	}
+	guard.copied = true;
+	guard.deliver = guard.q->deliver;
+	guard.ngroups = guard.q->ngroups;
+	guard.closed = guard.q->closed;
+}
+
+static void assert_guarded(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(fq) *self, const char *step)
+{
+	self->what = step;
+	guard.changed += !guard_same();
+	ASSERT_EQ(0, guard.changed);
+}
+
+TEST_F(fq, what_the_lock_protects_changes_only_under_it)
+{
+	struct hwpt_attach *att = new_att(_metadata, self, 0, BIT(0) | BIT(1));
+	int i;
+
+	guard.q = &self->q;
+	guard.copied = false;
+	guard.changed = 0;
+	kshim_spin_hook = guard_hook;
+	/* Read groups of both devices, one answered; unread ones of both. */
+	for (i = 0; i < 3; i++)
+		report(self, att, self->dev[i % 2], 1);
+	assert_guarded(_metadata, self, "report");
+	ASSERT_EQ(3 * REC, rd(_metadata, self, 3 * REC));
+	assert_guarded(_metadata, self, "read");
+	ASSERT_EQ(RESP, answer(self, 1, SUCCESS));
+	assert_guarded(_metadata, self, "write");
+	for (i = 0; i < 2; i++)
+		report(self, att, self->dev[i], 1);
+	hwpt_fault_leave(att, self->dev[0]);
+	assert_guarded(_metadata, self, "leave");
+	hwpt_fault_kill_attach(att);
+	assert_guarded(_metadata, self, "kill");
+	hwpt_faultq_close(&self->q);
+	assert_guarded(_metadata, self, "close");
+	kshim_spin_hook = NULL;
+}
+
 TEST_HARNESS_MAIN
