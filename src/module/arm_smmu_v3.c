@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ARM SMMUv3 (drivers/iommu/arm/arm-smmu-v3). */
+#include <linux/hwpt.h>
 #include <linux/string.h>
 
 #include "vendor.h"
@@ -12,6 +13,11 @@ static bool hwpt_smmu_v3_match(struct device *iommu)
 
 const struct hwpt_vendor hwpt_vendor_arm_smmu_v3 = {
 	.name = "arm-smmu-v3",
+	/*
+	 * No hw_info: the IDRs are in struct arm_smmu_device only, with no
+	 * sysfs attribute, and the driver's hw_info op needs IOMMUFD.
+	 */
+	.hw_info_type = HWPT_HW_INFO_TYPE_ARM_SMMUV3,
 	.match = hwpt_smmu_v3_match,
 	/*
 	 * No iopf_capable: the driver has no PCI PRI; only stall-capable

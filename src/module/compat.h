@@ -11,6 +11,7 @@
 #include <linux/hwpt.h>
 #include <linux/iommu.h>
 #include <linux/pci.h>
+#include <linux/pci-ats.h>
 #include <linux/types.h>
 
 #include "conftest.h"
@@ -82,6 +83,19 @@ static inline void hwpt_compat_release_dma(struct device *dev,
 #endif
 }
 
+/* PASIDs @dev may use: the device's width where the core keeps it. */
+static inline u32 hwpt_compat_max_pasids(struct device *dev)
+{
+#if HAVE_DEV_IOMMU_MAX_PASIDS
+	return dev->iommu->max_pasids;
+#else
+	u32 iommu = dev->iommu->iommu_dev->max_pasids;
+	int pci = dev_is_pci(dev) ? pci_max_pasids(to_pci_dev(dev)) : 0;
+
+	return pci > 0 ? min_t(u32, iommu, pci) : 0;
+#endif
+}
+
 /* Force (or with "" stop forcing) the driver @pdev binds to. */
 static inline int hwpt_compat_set_driver_override(struct pci_dev *pdev,
 						  const char *name)
@@ -112,6 +126,14 @@ static inline bool hwpt_compat_kernel_iopf(void)
  * that does mark its kernel generation stands in for it.
  */
 #define HWPT_COMPAT_INTEL_RID_PRQ (!HAVE_DEV_ENABLE_FEATURE)
+
+/*
+ * AMD's sysfs "features" reads "EFR2:EFR" on 6.1 (amd/init.c:1999) and
+ * "EFR:EFR2" from 6.12 on. No symbol marks the change; among the kernels
+ * supported, the probe for the per-device PASID width (added between the
+ * two) tells them apart.
+ */
+#define HWPT_COMPAT_AMD_FEATURES_EFR2_FIRST (!HAVE_DEV_IOMMU_MAX_PASIDS)
 
 struct hwpt_attach;
 

@@ -52,6 +52,7 @@ long hwpt_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
 
 /* Handlers, one per command, in the file of the object they act on. */
 int hwpt_get_info(struct hwpt_ucmd *ucmd);
+int hwpt_get_hw_info(struct hwpt_ucmd *ucmd);
 int hwpt_ioas_alloc_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_ioas_map_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_ioas_unmap_ioctl(struct hwpt_ucmd *ucmd);

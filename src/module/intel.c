@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Intel VT-d (drivers/iommu/intel). */
+#include <linux/gfp.h>
+#include <linux/hwpt.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "compat.h"
@@ -23,8 +26,31 @@ static bool hwpt_intel_iopf_capable(struct pci_dev *pdev)
 	       hwpt_pci_has_ext_cap(pdev, PCI_EXT_CAP_ID_ATS);
 }
 
+/* intel/iommu.c shows cap and ecap in hex in the "intel-iommu" group. */
+static int hwpt_intel_hw_info(struct device *iommu, void *data, u32 *len)
+{
+	struct hwpt_hw_info_vtd *vtd = data;
+	char *page = (char *)__get_free_page(GFP_KERNEL);
+	int rc;
+
+	if (!page)
+		return -ENOMEM;
+	rc = hwpt_iommu_attr(iommu, "intel-iommu", "cap", page);
+	if (rc >= 0)
+		rc = kstrtou64(strim(page), 16, &vtd->cap_reg);
+	if (!rc)
+		rc = hwpt_iommu_attr(iommu, "intel-iommu", "ecap", page);
+	if (rc >= 0)
+		rc = kstrtou64(strim(page), 16, &vtd->ecap_reg);
+	free_page((unsigned long)page);
+	*len = sizeof(*vtd);
+	return rc;
+}
+
 const struct hwpt_vendor hwpt_vendor_intel = {
 	.name = "intel-vtd",
+	.hw_info_type = HWPT_HW_INFO_TYPE_INTEL_VTD,
+	.hw_info = hwpt_intel_hw_info,
 	.match = hwpt_intel_match,
 	.iopf_capable = hwpt_intel_iopf_capable,
 	/*

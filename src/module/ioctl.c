@@ -40,6 +40,7 @@ union hwpt_ucmd_buffer {
 	struct hwpt_device_get get;
 	struct hwpt_fault_alloc fault_alloc;
 	struct hwpt_fault_inject fault_inject;
+	struct hwpt_hw_info hw_info;
 };
 
 struct hwpt_ioctl_op {
@@ -71,6 +72,8 @@ static const struct hwpt_ioctl_op hwpt_ioctl_ops[] = {
 		   struct hwpt_ioas_unmap, length),
 	HWPT_IOCTL(HWPT_ALLOC, hwpt_pt_alloc_ioctl, struct hwpt_hwpt_alloc,
 		   __reserved2),
+	HWPT_IOCTL(GET_HW_INFO, hwpt_get_hw_info, struct hwpt_hw_info,
+		   out_capabilities),
 	HWPT_IOCTL(GET_INFO, hwpt_get_info, struct hwpt_get_info,
 		   __reserved),
 	HWPT_IOCTL(DEVICE_BIND, hwpt_device_bind_ioctl,

@@ -6,6 +6,7 @@
  * only, and no page requests.
  */
 #include <linux/iommu.h>
+#include <linux/string.h>
 
 #include "vendor.h"
 
@@ -31,4 +32,23 @@ const struct hwpt_vendor *hwpt_vendor_of(struct device *dev)
 		if (hwpt_vendors[i]->match(iommu))
 			return hwpt_vendors[i];
 	return &hwpt_vendor_generic;
+}
+
+ssize_t hwpt_iommu_attr(struct device *iommu, const char *group,
+			const char *name, char *page)
+{
+	const struct attribute_group *const *g;
+	struct device_attribute *da;
+	struct attribute **a;
+
+	for (g = iommu->groups; g && *g; g++) {
+		if (!(*g)->name || strcmp((*g)->name, group))
+			continue;
+		for (a = (*g)->attrs; a && *a; a++) {
+			da = container_of(*a, struct device_attribute, attr);
+			if (!strcmp((*a)->name, name) && da->show)
+				return da->show(iommu, da, page);
+		}
+	}
+	return -ENOENT;
 }

@@ -13,6 +13,12 @@
 
 struct hwpt_vendor {
 	const char *name;
+	u32 hw_info_type;		/* enum hwpt_hw_info_type */
+	/*
+	 * Fill @data (room for any struct hwpt_hw_info_*) with the registers
+	 * the kernel shows of @iommu; *len gets their length. NULL: none.
+	 */
+	int (*hw_info)(struct device *iommu, void *data, u32 *len);
 	/* Is @iommu, the IOMMU's own sysfs device, one of this driver's? */
 	bool (*match)(struct device *iommu);
 	/*
@@ -34,6 +40,13 @@ extern const struct hwpt_vendor hwpt_vendor_arm_smmu_v3;
 
 /* The shim for the IOMMU serving @dev; the generic one if none matches. */
 const struct hwpt_vendor *hwpt_vendor_of(struct device *dev);
+
+/*
+ * The text of sysfs attribute @group/@name of the IOMMU device @iommu,
+ * into @page (a whole page: sysfs_emit() insists); its length or -errno.
+ */
+ssize_t hwpt_iommu_attr(struct device *iommu, const char *group,
+			const char *name, char *page);
 
 /* A PCI extended capability the driver needs for page requests. */
 static inline bool hwpt_pci_has_ext_cap(struct pci_dev *pdev, int cap)

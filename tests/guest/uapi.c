@@ -515,6 +515,26 @@ static bool check_fault_inject(int fd, const void *arg,
 	       get.out_faults_pending == 1;
 }
 
+static int prep_hw_info(int fd, void *arg, struct row_ctx *ctx)
+{
+	struct hwpt_hw_info *cmd = arg;
+	int rc = device_bind(fd, &cmd->dev_id);
+
+	ctx->dev_id = cmd->dev_id;
+	cmd->out_data_type = 0xdeadbeef;
+	return rc;
+}
+
+static bool check_hw_info(int fd, const void *arg, const struct row_ctx *ctx)
+{
+	const struct hwpt_hw_info *cmd = arg;
+
+	(void)fd;
+	(void)ctx;
+	return cmd->out_data_type <= HWPT_HW_INFO_TYPE_AMD &&
+	       cmd->data_len <= sizeof(struct hwpt_hw_info_arm_smmuv3);
+}
+
 static int prep_get_info(int fd, void *arg, struct row_ctx *ctx)
 {
 	struct hwpt_get_info *cmd = arg;
@@ -619,6 +639,13 @@ static const struct cmd_row cmds[] = {
 		OUT(struct hwpt_hwpt_alloc, out_hwpt_id, out_hwpt_id),
 		.prepare = prep_hwpt_alloc,
 		.check = check_hwpt_alloc,
+	},
+	{
+		ROW(HWPT_GET_HW_INFO, struct hwpt_hw_info, out_capabilities),
+		FLAGS(struct hwpt_hw_info),
+		OUT(struct hwpt_hw_info, out_data_type, out_data_type),
+		.prepare = prep_hw_info,
+		.check = check_hw_info,
 	},
 	{
 		ROW(HWPT_GET_INFO, struct hwpt_get_info, __reserved),

@@ -52,6 +52,7 @@ enum {
 	HWPT_CMD_IOAS_MAP = 0x85,		/* = IOMMUFD_CMD_IOAS_MAP */
 	HWPT_CMD_IOAS_UNMAP = 0x86,		/* = IOMMUFD_CMD_IOAS_UNMAP */
 	HWPT_CMD_HWPT_ALLOC = 0x89,		/* = IOMMUFD_CMD_HWPT_ALLOC */
+	HWPT_CMD_GET_HW_INFO = 0x8a,		/* = IOMMUFD_CMD_GET_HW_INFO */
 	HWPT_CMD_FAULT_QUEUE_ALLOC = 0x8e,	/* = IOMMUFD_CMD_FAULT_QUEUE_ALLOC */
 	HWPT_CMD_GET_INFO = 0xC0,		/* hwpt only */
 	HWPT_CMD_DEVICE_BIND = 0xC1,		/* VFIO_DEVICE_BIND_IOMMUFD */
@@ -541,6 +542,120 @@ struct hwpt_fault_inject {
 };
 
 #define HWPT_FAULT_INJECT _IO(HWPT_TYPE, HWPT_CMD_FAULT_INJECT)
+
+/**
+ * enum hwpt_hw_info_type - layout of struct hwpt_hw_info's data
+ * @HWPT_HW_INFO_TYPE_NONE: no registers (an IOMMU without a vendor shim)
+ * @HWPT_HW_INFO_TYPE_INTEL_VTD: struct hwpt_hw_info_vtd
+ * @HWPT_HW_INFO_TYPE_ARM_SMMUV3: struct hwpt_hw_info_arm_smmuv3
+ * @HWPT_HW_INFO_TYPE_AMD: struct hwpt_hw_info_amd
+ *
+ * iommufd's values (enum iommu_hw_info_type).
+ */
+enum hwpt_hw_info_type {
+	HWPT_HW_INFO_TYPE_NONE = 0,
+	HWPT_HW_INFO_TYPE_INTEL_VTD = 1,
+	HWPT_HW_INFO_TYPE_ARM_SMMUV3 = 2,
+	HWPT_HW_INFO_TYPE_AMD = 4,
+};
+
+/**
+ * struct hwpt_hw_info_vtd - Intel VT-d registers
+ * @flags: 0
+ * @__reserved: 0
+ * @cap_reg: the Capability Register
+ * @ecap_reg: the Extended Capability Register
+ *
+ * As iommufd's struct iommu_hw_info_vtd (without its errata flag, which
+ * the kernel does not expose to modules).
+ */
+struct hwpt_hw_info_vtd {
+	__u32 flags;
+	__u32 __reserved;
+	__aligned_u64 cap_reg;
+	__aligned_u64 ecap_reg;
+};
+
+/**
+ * struct hwpt_hw_info_arm_smmuv3 - ARM SMMUv3 registers
+ * @flags: 0
+ * @__reserved: 0
+ * @idr: IDR0-5
+ * @iidr: IIDR
+ * @aidr: AIDR
+ *
+ * iommufd's layout. Debian's kernels do not expose these registers to a
+ * module (no sysfs attributes; the driver's hw_info needs IOMMUFD): an
+ * SMMUv3 reports its type with no data.
+ */
+struct hwpt_hw_info_arm_smmuv3 {
+	__u32 flags;
+	__u32 __reserved;
+	__u32 idr[6];
+	__u32 iidr;
+	__u32 aidr;
+};
+
+/**
+ * struct hwpt_hw_info_amd - AMD-Vi registers
+ * @efr: the Extended Feature Register
+ * @efr2: the Extended Feature 2 Register (0 where the kernel does not show
+ *	it)
+ *
+ * iommufd's layout.
+ */
+struct hwpt_hw_info_amd {
+	__aligned_u64 efr;
+	__aligned_u64 efr2;
+};
+
+/**
+ * enum hwpt_hw_capabilities - struct hwpt_hw_info's out_capabilities
+ * @HWPT_HW_CAP_DIRTY_TRACKING: never set: no Debian kernel can record
+ *	dirty bits for a module (see HWPT_HWPT_GET_DIRTY_BITMAP)
+ * @HWPT_HW_CAP_PCI_PASID_EXEC: the device's PASID capability has Execute
+ * @HWPT_HW_CAP_PCI_PASID_PRIV: ... and Privileged Mode
+ * @HWPT_HW_CAP_PCI_ATS_NOT_SUPPORTED: the device has no ATS
+ *
+ * iommufd's values.
+ */
+enum hwpt_hw_capabilities {
+	HWPT_HW_CAP_DIRTY_TRACKING = 1 << 0,
+	HWPT_HW_CAP_PCI_PASID_EXEC = 1 << 1,
+	HWPT_HW_CAP_PCI_PASID_PRIV = 1 << 2,
+	HWPT_HW_CAP_PCI_ATS_NOT_SUPPORTED = 1 << 3,
+};
+
+/**
+ * struct hwpt_hw_info - ioctl(HWPT_GET_HW_INFO)
+ * @size: sizeof(struct hwpt_hw_info)
+ * @flags: must be 0
+ * @dev_id: a live device
+ * @data_len: in: room at @data_uptr; out: the length of the data
+ * @data_uptr: where the registers go, in the layout of @out_data_type
+ * @out_data_type: enum hwpt_hw_info_type, from the IOMMU serving the device
+ * @out_max_pasid_log2: PASID width of device and IOMMU; 0 without PASID
+ * @__reserved: must be 0
+ * @out_capabilities: enum hwpt_hw_capabilities
+ *
+ * The registers the kernel exposes of the IOMMU that serves the device, in
+ * iommufd's per-vendor layouts. A larger buffer is zero-filled past the
+ * data, a smaller one filled as far as it goes. ENODEV for a dead device.
+ * As iommufd's struct iommu_hw_info.
+ */
+struct hwpt_hw_info {
+	__u32 size;
+	__u32 flags;
+	__u32 dev_id;
+	__u32 data_len;
+	__aligned_u64 data_uptr;
+	__u32 out_data_type;
+	__u8 out_max_pasid_log2;
+	__u8 __reserved[3];
+	__aligned_u64 out_capabilities;
+};
+
+#define HWPT_GET_HW_INFO _IO(HWPT_TYPE, HWPT_CMD_GET_HW_INFO)
 
 /**
  * enum hwpt_caps - what this module, built for the running kernel, can do
