@@ -476,10 +476,12 @@ static void hwpt_device_fault_counts(struct hwpt_device *dev,
 {
 	struct hwpt_fault_counts *c = &dev->fault_counts;
 
-	cmd->out_faults = atomic_read(&c->faults);
+	/* Answers before faults: a group is counted before it is answered. */
 	cmd->out_resp_success = atomic_read(&c->success);
 	cmd->out_resp_invalid = atomic_read(&c->invalid);
 	cmd->out_resp_auto = atomic_read(&c->autoresp);
+	smp_rmb();
+	cmd->out_faults = atomic_read(&c->faults);
 	cmd->out_faults_pending = cmd->out_faults - cmd->out_resp_success -
 				  cmd->out_resp_invalid - cmd->out_resp_auto;
 }

@@ -55,7 +55,10 @@ static void hwpt_fault_answer_list(struct list_head *list, u32 code,
 	}
 }
 
-/* Move the groups of @list that @match to @out. Under fq->lock or mutex. */
+/*
+ * Move the groups of @list that match to @out. Under fq->lock, which
+ * guards @ngroups, and for @response under fq->mutex too.
+ */
 static void hwpt_fault_take(struct hwpt_faultq *fq, struct list_head *list,
 			    struct hwpt_attach *att, struct hwpt_device *dev,
 			    struct list_head *out)
@@ -82,8 +85,8 @@ static void hwpt_fault_sweep(struct hwpt_faultq *fq, struct hwpt_attach *att,
 	mutex_lock(&fq->mutex);
 	spin_lock(&fq->lock);
 	hwpt_fault_take(fq, &fq->deliver, att, dev, &answer);
-	spin_unlock(&fq->lock);
 	hwpt_fault_take(fq, &fq->response, att, dev, &answer);
+	spin_unlock(&fq->lock);
 	mutex_unlock(&fq->mutex);
 	hwpt_fault_answer_list(&answer, HWPT_PAGE_RESP_INVALID, false);
 }
@@ -233,7 +236,7 @@ ssize_t hwpt_faultq_read(struct hwpt_faultq *fq, char __user *buf,
 		done += fg->nr * rec;
 	}
 	mutex_unlock(&fq->mutex);
-	return done ? done : rc;
+	return done ? (ssize_t)done : rc;
 }
 
 static struct hwpt_fault_group *hwpt_fault_lookup(struct hwpt_faultq *fq,
