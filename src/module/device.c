@@ -476,11 +476,14 @@ static void hwpt_device_fault_counts(struct hwpt_device *dev,
 {
 	struct hwpt_fault_counts *c = &dev->fault_counts;
 
-	/* Answers before faults: a group is counted before it is answered. */
+	/*
+	 * Answers before faults, ordered: a group is counted before it is
+	 * answered, so pending never comes out below zero.
+	 */
 	cmd->out_resp_success = atomic_read(&c->success);
 	cmd->out_resp_invalid = atomic_read(&c->invalid);
 	cmd->out_resp_auto = atomic_read(&c->autoresp);
-	smp_rmb();
+	smp_rmb();	/* pairs with the lock/unlock between count and answer */
 	cmd->out_faults = atomic_read(&c->faults);
 	cmd->out_faults_pending = cmd->out_faults - cmd->out_resp_success -
 				  cmd->out_resp_invalid - cmd->out_resp_auto;
