@@ -182,6 +182,8 @@ static inline u64 hwpt_compat_caps(void)
 	}
 	if (HAVE_CAP_ENFORCE_COHERENCY)
 		caps |= HWPT_CAP_COHERENCY_QUERY;
+	if (HAVE_IOMMUFD_DRIVER)
+		caps |= HWPT_CAP_DIRTY_RECORDING;
 	return caps;
 }
 

@@ -58,6 +58,8 @@ int hwpt_ioas_map_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_ioas_unmap_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_ioas_iova_ranges_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_pt_alloc_ioctl(struct hwpt_ucmd *ucmd);
+int hwpt_set_dirty_tracking_ioctl(struct hwpt_ucmd *ucmd);
+int hwpt_get_dirty_bitmap_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_device_bind_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_device_attach_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_device_replace_ioctl(struct hwpt_ucmd *ucmd);

@@ -41,6 +41,8 @@ union hwpt_ucmd_buffer {
 	struct hwpt_fault_alloc fault_alloc;
 	struct hwpt_fault_inject fault_inject;
 	struct hwpt_hw_info hw_info;
+	struct hwpt_hwpt_set_dirty_tracking set_dirty;
+	struct hwpt_hwpt_get_dirty_bitmap get_dirty;
 };
 
 struct hwpt_ioctl_op {
@@ -74,6 +76,10 @@ static const struct hwpt_ioctl_op hwpt_ioctl_ops[] = {
 		   __reserved2),
 	HWPT_IOCTL(GET_HW_INFO, hwpt_get_hw_info, struct hwpt_hw_info,
 		   out_capabilities),
+	HWPT_IOCTL(HWPT_SET_DIRTY_TRACKING, hwpt_set_dirty_tracking_ioctl,
+		   struct hwpt_hwpt_set_dirty_tracking, __reserved),
+	HWPT_IOCTL(HWPT_GET_DIRTY_BITMAP, hwpt_get_dirty_bitmap_ioctl,
+		   struct hwpt_hwpt_get_dirty_bitmap, data),
 	HWPT_IOCTL(GET_INFO, hwpt_get_info, struct hwpt_get_info,
 		   __reserved),
 	HWPT_IOCTL(DEVICE_BIND, hwpt_device_bind_ioctl,

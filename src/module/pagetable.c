@@ -5,7 +5,10 @@
  * the HWPT is destroyed, never on detach.
  */
 #include <linux/iommu.h>
+#include <linux/log2.h>
+#include <linux/overflow.h>
 #include <linux/pci.h>
+#include <linux/sizes.h>
 
 #include "hwpt_priv.h"
 
@@ -108,6 +111,10 @@ int hwpt_pt_alloc_ioctl(struct hwpt_ucmd *ucmd)
 	struct hwpt_pt *pt;
 	int rc;
 
+	/*
+	 * HWPT_HWPT_ALLOC_DIRTY_TRACKING goes with the unknown flags: no
+	 * kernel built for records dirty bits (HWPT_CAP_DIRTY_RECORDING).
+	 */
 	if ((cmd->flags & ~HWPT_HWPT_FAULT_ID_VALID) || cmd->__reserved ||
 	    cmd->data_type || cmd->data_len || cmd->data_uptr ||
 	    cmd->__reserved2 ||
@@ -154,4 +161,46 @@ out_ioas:
 out_dev:
 	hwpt_object_put(&ctx->table, dobj);
 	return rc;
+}
+
+/*
+ * Dirty tracking. No HWPT is ever allocated with it (see HWPT_ALLOC): on a
+ * kernel that cannot record dirty bits, enabling it would let the driver
+ * clear the hardware's bits into a stub. The arguments are still checked,
+ * so that a program gets the same errors it will get where it works.
+ */
+int hwpt_set_dirty_tracking_ioctl(struct hwpt_ucmd *ucmd)
+{
+	struct hwpt_hwpt_set_dirty_tracking *cmd = ucmd->cmd;
+	struct hwpt_object *obj;
+
+	if ((cmd->flags & ~HWPT_HWPT_DIRTY_TRACKING_ENABLE) || cmd->__reserved)
+		return -EOPNOTSUPP;
+	obj = hwpt_object_get(&ucmd->ctx->table, cmd->hwpt_id, &hwpt_pt_type);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	hwpt_object_put(&ucmd->ctx->table, obj);
+	return -EOPNOTSUPP;
+}
+
+int hwpt_get_dirty_bitmap_ioctl(struct hwpt_ucmd *ucmd)
+{
+	struct hwpt_hwpt_get_dirty_bitmap *cmd = ucmd->cmd;
+	struct hwpt_object *obj;
+	u64 last;
+
+	if ((cmd->flags & ~HWPT_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) ||
+	    cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (!cmd->page_size || !is_power_of_2(cmd->page_size) ||
+	    cmd->page_size < SZ_4K || !cmd->length || !cmd->data ||
+	    !IS_ALIGNED(cmd->iova | cmd->length, cmd->page_size))
+		return -EINVAL;
+	if (check_add_overflow(cmd->iova, cmd->length - 1, &last))
+		return -EOVERFLOW;
+	obj = hwpt_object_get(&ucmd->ctx->table, cmd->hwpt_id, &hwpt_pt_type);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	hwpt_object_put(&ucmd->ctx->table, obj);
+	return -EOPNOTSUPP;
 }

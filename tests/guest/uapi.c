@@ -58,7 +58,7 @@ static const uint64_t known_caps =
 	HWPT_CAP_REPLACE_ATOMIC | HWPT_CAP_ATTACH_HANDLE |
 	HWPT_CAP_DEVICE_DMA_OWNER | HWPT_CAP_PASID | HWPT_CAP_PASID_REPLACE |
 	HWPT_CAP_IOPF | HWPT_CAP_IOPF_DRIVER_ENABLE | HWPT_CAP_FAULT_INJECT |
-	HWPT_CAP_COHERENCY_QUERY;
+	HWPT_CAP_COHERENCY_QUERY | HWPT_CAP_DIRTY_RECORDING;
 
 /* ---- Small helpers ---- */
 
@@ -535,6 +535,27 @@ static bool check_hw_info(int fd, const void *arg, const struct row_ctx *ctx)
 	       cmd->data_len <= sizeof(struct hwpt_hw_info_arm_smmuv3);
 }
 
+/*
+ * Dirty tracking: nothing succeeds without HWPT_CAP_DIRTY_RECORDING (no
+ * Debian kernel has it; dirty.c tests the refusals), so only the rules
+ * that need no successful call apply.
+ */
+static int prep_dirty(int fd, void *arg, struct row_ctx *ctx)
+{
+	(void)fd;
+	(void)arg;
+	(void)ctx;
+	return -EOPNOTSUPP;
+}
+
+static bool check_dirty(int fd, const void *arg, const struct row_ctx *ctx)
+{
+	(void)fd;
+	(void)arg;
+	(void)ctx;
+	return false;
+}
+
 static int prep_get_info(int fd, void *arg, struct row_ctx *ctx)
 {
 	struct hwpt_get_info *cmd = arg;
@@ -646,6 +667,24 @@ static const struct cmd_row cmds[] = {
 		OUT(struct hwpt_hw_info, out_data_type, out_data_type),
 		.prepare = prep_hw_info,
 		.check = check_hw_info,
+	},
+	{
+		ROW(HWPT_HWPT_SET_DIRTY_TRACKING,
+		    struct hwpt_hwpt_set_dirty_tracking, __reserved),
+		FLAGS(struct hwpt_hwpt_set_dirty_tracking),
+		.known_flags = HWPT_HWPT_DIRTY_TRACKING_ENABLE,
+		.zero = { Z(struct hwpt_hwpt_set_dirty_tracking, __reserved) },
+		.prepare = prep_dirty,
+		.check = check_dirty,
+	},
+	{
+		ROW(HWPT_HWPT_GET_DIRTY_BITMAP,
+		    struct hwpt_hwpt_get_dirty_bitmap, data),
+		FLAGS(struct hwpt_hwpt_get_dirty_bitmap),
+		.known_flags = HWPT_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
+		.zero = { Z(struct hwpt_hwpt_get_dirty_bitmap, __reserved) },
+		.prepare = prep_dirty,
+		.check = check_dirty,
 	},
 	{
 		ROW(HWPT_GET_INFO, struct hwpt_get_info, __reserved),
@@ -835,7 +874,7 @@ static int run_row(const struct cmd_row *row, uint8_t *arg, uint32_t usize,
 		return -errno;
 	memset(arg, 0, row->size);
 	rc = row->prepare(fd, arg, &ctx);
-	if (rc && rc != -ENODEV) {
+	if (rc && rc != -ENODEV && rc != -EOPNOTSUPP) {
 		close(fd);
 		return -ENOEXEC;
 	}

@@ -53,6 +53,8 @@ enum {
 	HWPT_CMD_IOAS_UNMAP = 0x86,		/* = IOMMUFD_CMD_IOAS_UNMAP */
 	HWPT_CMD_HWPT_ALLOC = 0x89,		/* = IOMMUFD_CMD_HWPT_ALLOC */
 	HWPT_CMD_GET_HW_INFO = 0x8a,		/* = IOMMUFD_CMD_GET_HW_INFO */
+	HWPT_CMD_HWPT_SET_DIRTY_TRACKING = 0x8b,	/* = IOMMUFD_CMD_... */
+	HWPT_CMD_HWPT_GET_DIRTY_BITMAP = 0x8c,	/* = IOMMUFD_CMD_... */
 	HWPT_CMD_FAULT_QUEUE_ALLOC = 0x8e,	/* = IOMMUFD_CMD_FAULT_QUEUE_ALLOC */
 	HWPT_CMD_GET_INFO = 0xC0,		/* hwpt only */
 	HWPT_CMD_DEVICE_BIND = 0xC1,		/* VFIO_DEVICE_BIND_IOMMUFD */
@@ -197,10 +199,17 @@ struct hwpt_ioas_unmap {
 
 /**
  * enum hwpt_hwpt_alloc_flags - flags of struct hwpt_hwpt_alloc
+ * @HWPT_HWPT_ALLOC_DIRTY_TRACKING: the HWPT can track the pages devices
+ *	write (HWPT_HWPT_SET_DIRTY_TRACKING); EOPNOTSUPP where the kernel
+ *	cannot record dirty bits for a module, which is every Debian kernel
+ *	(no HWPT_CAP_DIRTY_RECORDING)
  * @HWPT_HWPT_FAULT_ID_VALID: @fault_id names a fault queue: the HWPT is
  *	fault-capable (iommufd's IOMMU_HWPT_FAULT_ID_VALID, same value)
+ *
+ * iommufd's values.
  */
 enum hwpt_hwpt_alloc_flags {
+	HWPT_HWPT_ALLOC_DIRTY_TRACKING = 1 << 1,
 	HWPT_HWPT_FAULT_ID_VALID = 1 << 2,
 };
 
@@ -246,6 +255,74 @@ struct hwpt_hwpt_alloc {
 };
 
 #define HWPT_HWPT_ALLOC _IO(HWPT_TYPE, HWPT_CMD_HWPT_ALLOC)
+
+/**
+ * enum hwpt_set_dirty_tracking_flags - flags of HWPT_HWPT_SET_DIRTY_TRACKING
+ * @HWPT_HWPT_DIRTY_TRACKING_ENABLE: start tracking (else stop)
+ */
+enum hwpt_set_dirty_tracking_flags {
+	HWPT_HWPT_DIRTY_TRACKING_ENABLE = 1 << 0,
+};
+
+/**
+ * struct hwpt_hwpt_set_dirty_tracking - ioctl(HWPT_HWPT_SET_DIRTY_TRACKING)
+ * @size: sizeof(struct hwpt_hwpt_set_dirty_tracking)
+ * @flags: enum hwpt_set_dirty_tracking_flags
+ * @hwpt_id: an HWPT allocated with HWPT_HWPT_ALLOC_DIRTY_TRACKING
+ * @__reserved: must be 0
+ *
+ * As iommufd's struct iommu_hwpt_set_dirty_tracking. Without
+ * HWPT_CAP_DIRTY_RECORDING no HWPT tracks dirty pages: after the argument
+ * checks, EOPNOTSUPP.
+ */
+struct hwpt_hwpt_set_dirty_tracking {
+	__u32 size;
+	__u32 flags;
+	__u32 hwpt_id;
+	__u32 __reserved;
+};
+
+#define HWPT_HWPT_SET_DIRTY_TRACKING \
+	_IO(HWPT_TYPE, HWPT_CMD_HWPT_SET_DIRTY_TRACKING)
+
+/**
+ * enum hwpt_get_dirty_bitmap_flags - flags of HWPT_HWPT_GET_DIRTY_BITMAP
+ * @HWPT_HWPT_GET_DIRTY_BITMAP_NO_CLEAR: read without clearing
+ */
+enum hwpt_get_dirty_bitmap_flags {
+	HWPT_HWPT_GET_DIRTY_BITMAP_NO_CLEAR = 1 << 0,
+};
+
+/**
+ * struct hwpt_hwpt_get_dirty_bitmap - ioctl(HWPT_HWPT_GET_DIRTY_BITMAP)
+ * @size: sizeof(struct hwpt_hwpt_get_dirty_bitmap)
+ * @hwpt_id: an HWPT tracking dirty pages
+ * @flags: enum hwpt_get_dirty_bitmap_flags
+ * @__reserved: must be 0
+ * @iova: start of the range, aligned to @page_size
+ * @length: bytes, a non-zero multiple of @page_size
+ * @page_size: what one bit stands for: a power of two, 4 KiB or more
+ * @data: the bitmap, one bit per @page_size, in __u64 words
+ *
+ * Reads (and unless NO_CLEAR, clears) the dirty bits of [@iova, @iova +
+ * @length). EINVAL for a bad range or page size or a NULL @data,
+ * EOVERFLOW when the range wraps, then, without HWPT_CAP_DIRTY_RECORDING,
+ * EOPNOTSUPP: hwpt never lets a driver clear bits it cannot record. As
+ * iommufd's struct iommu_hwpt_get_dirty_bitmap.
+ */
+struct hwpt_hwpt_get_dirty_bitmap {
+	__u32 size;
+	__u32 hwpt_id;
+	__u32 flags;
+	__u32 __reserved;
+	__aligned_u64 iova;
+	__aligned_u64 length;
+	__aligned_u64 page_size;
+	__aligned_u64 data;
+};
+
+#define HWPT_HWPT_GET_DIRTY_BITMAP \
+	_IO(HWPT_TYPE, HWPT_CMD_HWPT_GET_DIRTY_BITMAP)
 
 /* Bus of a device named in struct hwpt_device_bind. */
 enum hwpt_bus {
@@ -679,6 +756,11 @@ struct hwpt_hw_info {
  *	switched on (debug_inject=1): test and lab use only.
  * @HWPT_CAP_COHERENCY_QUERY: the core reports per device whether cache
  *	coherency (no-snoop blocking) can be enforced.
+ * @HWPT_CAP_DIRTY_RECORDING: the kernel can record IOMMU dirty bits for a
+ *	module (CONFIG_IOMMUFD_DRIVER). Absent on every Debian kernel: their
+ *	drivers would clear the hardware's dirty bits into an empty stub, so
+ *	hwpt refuses dirty tracking with EOPNOTSUPP (and, for now, also on a
+ *	kernel that has it: hwpt has no tracking of its own yet).
  */
 enum hwpt_caps {
 	HWPT_CAP_REPLACE_ATOMIC = 1 << 0,
@@ -690,6 +772,7 @@ enum hwpt_caps {
 	HWPT_CAP_IOPF_DRIVER_ENABLE = 1 << 6,
 	HWPT_CAP_FAULT_INJECT = 1 << 7,
 	HWPT_CAP_COHERENCY_QUERY = 1 << 8,
+	HWPT_CAP_DIRTY_RECORDING = 1 << 9,
 };
 
 /**
