@@ -213,3 +213,81 @@ void hwpt_compat_detach(struct hwpt_group *g, struct hwpt_attach *att)
 }
 
 #endif /* HAVE_GROUP_HANDLE_API */
+
+#if HAVE_PASID_ATTACH
+
+/* The core keeps it while the PASID is attached; a replace wants a new one. */
+struct hwpt_pasid_handle {
+	struct iommu_attach_handle core;
+};
+
+int hwpt_compat_pasid_attach(struct iommu_domain *domain, struct device *dev,
+			     u32 pasid, struct hwpt_pasid_handle **handle)
+{
+	struct hwpt_pasid_handle *h;
+	int rc;
+
+	h = hwpt_inject(NULL, kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT));
+	if (!h)
+		return -ENOMEM;
+	rc = hwpt_inject(-EIO, iommu_attach_device_pasid(domain, dev, pasid,
+							 &h->core));
+	if (rc) {
+		kfree(h);
+		return rc;
+	}
+	*handle = h;
+	return 0;
+}
+
+int hwpt_compat_pasid_replace(struct iommu_domain *domain, struct device *dev,
+			      u32 pasid, struct hwpt_pasid_handle **handle)
+{
+#if HAVE_PASID_REPLACE
+	struct hwpt_pasid_handle *h;
+	int rc;
+
+	h = hwpt_inject(NULL, kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT));
+	if (!h)
+		return -ENOMEM;
+	rc = hwpt_inject(-EIO, iommu_replace_device_pasid(domain, dev, pasid,
+							  &h->core));
+	if (rc) {
+		kfree(h);
+		return rc;
+	}
+	kfree(*handle);
+	*handle = h;
+	return 0;
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+void hwpt_compat_pasid_detach(struct iommu_domain *domain, struct device *dev,
+			      u32 pasid, struct hwpt_pasid_handle *handle)
+{
+	iommu_detach_device_pasid(domain, dev, pasid);
+	kfree(handle);
+}
+
+#else /* !HAVE_PASID_ATTACH */
+
+int hwpt_compat_pasid_attach(struct iommu_domain *domain, struct device *dev,
+			     u32 pasid, struct hwpt_pasid_handle **handle)
+{
+	return -EOPNOTSUPP;
+}
+
+int hwpt_compat_pasid_replace(struct iommu_domain *domain, struct device *dev,
+			      u32 pasid, struct hwpt_pasid_handle **handle)
+{
+	return -EOPNOTSUPP;
+}
+
+void hwpt_compat_pasid_detach(struct iommu_domain *domain, struct device *dev,
+			      u32 pasid, struct hwpt_pasid_handle *handle)
+{
+}
+
+#endif /* HAVE_PASID_ATTACH */

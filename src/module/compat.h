@@ -32,6 +32,22 @@ int iommu_replace_group_handle(struct iommu_group *group,
 			       struct iommu_attach_handle *handle);
 #endif
 
+#if HAVE_PASID_REPLACE
+/* Namespace IOMMUFD_INTERNAL, prototyped in iommu-priv.h (7.2). */
+int iommu_replace_device_pasid(struct iommu_domain *domain,
+			       struct device *dev, ioasid_t pasid,
+			       struct iommu_attach_handle *handle);
+#endif
+
+/* compat.c: PASID attachments, each with a handle of its own */
+struct hwpt_pasid_handle;
+int hwpt_compat_pasid_attach(struct iommu_domain *domain, struct device *dev,
+			     u32 pasid, struct hwpt_pasid_handle **handle);
+int hwpt_compat_pasid_replace(struct iommu_domain *domain, struct device *dev,
+			      u32 pasid, struct hwpt_pasid_handle **handle);
+void hwpt_compat_pasid_detach(struct iommu_domain *domain, struct device *dev,
+			      u32 pasid, struct hwpt_pasid_handle *handle);
+
 /* A paging domain for @dev's IOMMU; it does not keep @dev. */
 static inline struct iommu_domain *hwpt_compat_domain_alloc(struct device *dev)
 {

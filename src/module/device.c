@@ -126,6 +126,7 @@ static struct hwpt_pt *hwpt_device_release(struct hwpt_device *dev)
 	struct hwpt_group *g = dev->group;
 	struct hwpt_pt *orphan = NULL;
 
+	hwpt_device_pasids_release(dev);
 	if (dev->pt)
 		orphan = hwpt_group_detach(dev);
 	list_del(&dev->group_item);
@@ -205,6 +206,7 @@ static void hwpt_device_destroy(struct hwpt_object *obj)
 		if (!bound)
 			hwpt_compat_set_driver_override(dev->pdev, "");
 	}
+	xa_destroy(&dev->pasids);
 	pci_dev_put(dev->pdev);
 }
 
@@ -297,6 +299,7 @@ int hwpt_device_bind_ioctl(struct hwpt_ucmd *ucmd)
 	dev->ctx = ctx;
 	dev->pdev = pdev;
 	INIT_LIST_HEAD(&dev->group_item);
+	xa_init(&dev->pasids);
 	hwpt_device_probe_iopf(dev);
 
 	rc = hwpt_device_bind_driver(dev);

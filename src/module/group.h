@@ -100,6 +100,7 @@ struct hwpt_device {
 	const struct hwpt_vendor *vendor;
 	bool iopf_capable;		/* page requests can reach a queue */
 	unsigned int iopf_on;		/* fault-capable HWPTs it is on */
+	struct xarray pasids;		/* attached PASIDs, pasid.c */
 	struct hwpt_fault_counts fault_counts;
 };
 

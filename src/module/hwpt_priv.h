@@ -67,6 +67,9 @@ int hwpt_device_detach_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_device_get_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_fault_alloc_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_fault_inject_ioctl(struct hwpt_ucmd *ucmd);
+int hwpt_pasid_attach_ioctl(struct hwpt_ucmd *ucmd);
+int hwpt_pasid_replace_ioctl(struct hwpt_ucmd *ucmd);
+int hwpt_pasid_detach_ioctl(struct hwpt_ucmd *ucmd);
 
 extern const struct hwpt_object_type hwpt_ioas_type;
 extern const struct hwpt_object_type hwpt_pt_type;
@@ -88,6 +91,9 @@ struct hwpt_fault_group *hwpt_fault_group_alloc(unsigned int nr, gfp_t gfp);
 struct hwpt_faultq *hwpt_fault_queue_of(struct hwpt_object *obj);
 void hwpt_device_probe_iopf(struct hwpt_device *dev);
 void hwpt_fault_exit(void);
+
+/* pasid.c, under ctx->lock */
+void hwpt_device_pasids_release(struct hwpt_device *dev);
 
 /* device.c */
 int hwpt_device_driver_register(void);

@@ -41,6 +41,7 @@ union hwpt_ucmd_buffer {
 	struct hwpt_fault_alloc fault_alloc;
 	struct hwpt_fault_inject fault_inject;
 	struct hwpt_hw_info hw_info;
+	struct hwpt_pasid pasid;
 	struct hwpt_hwpt_set_dirty_tracking set_dirty;
 	struct hwpt_hwpt_get_dirty_bitmap get_dirty;
 };
@@ -96,6 +97,12 @@ static const struct hwpt_ioctl_op hwpt_ioctl_ops[] = {
 		   struct hwpt_fault_alloc, out_fault_fd),
 	HWPT_IOCTL(FAULT_INJECT, hwpt_fault_inject_ioctl,
 		   struct hwpt_fault_inject, addr),
+	HWPT_IOCTL(PASID_ATTACH, hwpt_pasid_attach_ioctl, struct hwpt_pasid,
+		   __reserved),
+	HWPT_IOCTL(PASID_REPLACE, hwpt_pasid_replace_ioctl, struct hwpt_pasid,
+		   __reserved),
+	HWPT_IOCTL(PASID_DETACH, hwpt_pasid_detach_ioctl, struct hwpt_pasid,
+		   __reserved),
 };
 
 long hwpt_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)

@@ -538,7 +538,7 @@ static bool check_hw_info(int fd, const void *arg, const struct row_ctx *ctx)
 /*
  * Dirty tracking: nothing succeeds without HWPT_CAP_DIRTY_RECORDING (no
  * Debian kernel has it; dirty.c tests the refusals), so only the rules
- * that need no successful call apply.
+ * that need no successful call apply. check_never() is for such rows.
  */
 static int prep_dirty(int fd, void *arg, struct row_ctx *ctx)
 {
@@ -548,12 +548,21 @@ static int prep_dirty(int fd, void *arg, struct row_ctx *ctx)
 	return -EOPNOTSUPP;
 }
 
-static bool check_dirty(int fd, const void *arg, const struct row_ctx *ctx)
+static bool check_never(int fd, const void *arg, const struct row_ctx *ctx)
 {
 	(void)fd;
 	(void)arg;
 	(void)ctx;
 	return false;
+}
+
+/* PASIDs: no emulated device has them; pasid.c tests the refusals. */
+static int prep_pasid(int fd, void *arg, struct row_ctx *ctx)
+{
+	(void)fd;
+	(void)arg;
+	(void)ctx;
+	return -EOPNOTSUPP;
 }
 
 static int prep_get_info(int fd, void *arg, struct row_ctx *ctx)
@@ -675,7 +684,7 @@ static const struct cmd_row cmds[] = {
 		.known_flags = HWPT_HWPT_DIRTY_TRACKING_ENABLE,
 		.zero = { Z(struct hwpt_hwpt_set_dirty_tracking, __reserved) },
 		.prepare = prep_dirty,
-		.check = check_dirty,
+		.check = check_never,
 	},
 	{
 		ROW(HWPT_HWPT_GET_DIRTY_BITMAP,
@@ -684,7 +693,28 @@ static const struct cmd_row cmds[] = {
 		.known_flags = HWPT_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
 		.zero = { Z(struct hwpt_hwpt_get_dirty_bitmap, __reserved) },
 		.prepare = prep_dirty,
-		.check = check_dirty,
+		.check = check_never,
+	},
+	{
+		ROW(HWPT_PASID_ATTACH, struct hwpt_pasid, __reserved),
+		FLAGS(struct hwpt_pasid),
+		.zero = { Z(struct hwpt_pasid, __reserved) },
+		.prepare = prep_pasid,
+		.check = check_never,
+	},
+	{
+		ROW(HWPT_PASID_REPLACE, struct hwpt_pasid, __reserved),
+		FLAGS(struct hwpt_pasid),
+		.zero = { Z(struct hwpt_pasid, __reserved) },
+		.prepare = prep_pasid,
+		.check = check_never,
+	},
+	{
+		ROW(HWPT_PASID_DETACH, struct hwpt_pasid, __reserved),
+		FLAGS(struct hwpt_pasid),
+		.zero = { Z(struct hwpt_pasid, __reserved) },
+		.prepare = prep_pasid,
+		.check = check_never,
 	},
 	{
 		ROW(HWPT_GET_INFO, struct hwpt_get_info, __reserved),

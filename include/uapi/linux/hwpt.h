@@ -63,6 +63,9 @@ enum {
 	HWPT_CMD_DEVICE_DETACH = 0xC4,		/* VFIO_DEVICE_DETACH_IOMMUFD_PT */
 	HWPT_CMD_DEVICE_GET = 0xC5,		/* hwpt only */
 	HWPT_CMD_FAULT_INJECT = 0xC6,		/* hwpt only, tests and labs */
+	HWPT_CMD_PASID_ATTACH = 0xC7,		/* VFIO_DEVICE_PASID_ATTACH_... */
+	HWPT_CMD_PASID_REPLACE = 0xC8,		/* the same, on an attached PASID */
+	HWPT_CMD_PASID_DETACH = 0xC9,		/* VFIO_DEVICE_PASID_DETACH_... */
 };
 
 /**
@@ -408,6 +411,38 @@ struct hwpt_device_detach {
 };
 
 #define HWPT_DEVICE_DETACH _IO(HWPT_TYPE, HWPT_CMD_DEVICE_DETACH)
+
+/**
+ * struct hwpt_pasid - ioctl(HWPT_PASID_ATTACH, _REPLACE, _DETACH)
+ * @size: sizeof(struct hwpt_pasid)
+ * @flags: must be 0
+ * @dev_id: a live device
+ * @pasid: the PASID, 1 to below the device's width
+ *	(struct hwpt_hw_info's out_max_pasid_log2)
+ * @pt_id: ATTACH and REPLACE: an HWPT (not an IOAS, not fault-capable);
+ *	DETACH: must be 0
+ *
+ * Attaches, replaces or detaches the HWPT one PASID of a device uses. PASIDs
+ * are per device (seed 004): a device whose IOMMU group has another device
+ * is refused (EINVAL, and the kernel log says why), as the PCI core and
+ * the IOMMU core refuse PASID to devices that can alias. EOPNOTSUPP where
+ * the kernel has no PASID attach (HWPT_CAP_PASID; for REPLACE,
+ * HWPT_CAP_PASID_REPLACE) or the device no PASID capability; EBUSY to
+ * ATTACH an attached PASID, EINVAL to REPLACE or DETACH one that is not.
+ * A device's PASIDs are detached when it is destroyed or unplugged.
+ */
+struct hwpt_pasid {
+	__u32 size;
+	__u32 flags;
+	__u32 dev_id;
+	__u32 pasid;
+	__u32 pt_id;
+	__u32 __reserved;
+};
+
+#define HWPT_PASID_ATTACH _IO(HWPT_TYPE, HWPT_CMD_PASID_ATTACH)
+#define HWPT_PASID_REPLACE _IO(HWPT_TYPE, HWPT_CMD_PASID_REPLACE)
+#define HWPT_PASID_DETACH _IO(HWPT_TYPE, HWPT_CMD_PASID_DETACH)
 
 /**
  * enum hwpt_device_state - state bits of struct hwpt_device_get
