@@ -99,6 +99,16 @@ static inline void hwpt_compat_release_dma(struct device *dev,
 #endif
 }
 
+/* Can @dev's IOMMU block no-snoop for it? Where unknown, yes: the driver decides. */
+static inline bool hwpt_compat_coherent(struct device *dev)
+{
+#if HAVE_CAP_ENFORCE_COHERENCY
+	return device_iommu_capable(dev, IOMMU_CAP_ENFORCE_CACHE_COHERENCY);
+#else
+	return true;
+#endif
+}
+
 /* PASIDs @dev may use: the device's width where the core keeps it. */
 static inline u32 hwpt_compat_max_pasids(struct device *dev)
 {

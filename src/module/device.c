@@ -341,6 +341,27 @@ static struct hwpt_device *hwpt_device_live(struct hwpt_object *obj)
 }
 
 /*
+ * An HWPT that blocks no-snoop takes only devices whose IOMMU can do that
+ * for them: @dev, and on replace every attached device of its group.
+ */
+static int hwpt_device_check_coherent(struct hwpt_device *dev,
+				      struct hwpt_pt *pt, bool replace)
+{
+	struct hwpt_device *d;
+
+	if (!pt->coherent)
+		return 0;
+	list_for_each_entry(d, &dev->group->devices, group_item) {
+		if ((d == dev || (replace && d->pt)) && !d->coherent) {
+			pr_info("hwpt: %s: its IOMMU cannot enforce cache coherency, which HWPT %u requires\n",
+				pci_name(d->pdev), pt->obj.id);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
  * Attach or replace to @obj: an HWPT, or an IOAS, whose automatic HWPTs are
  * tried in turn (one may belong to another IOMMU) before a new one is made.
  * Under ctx->lock; *orphan gets an automatic HWPT left unused.
@@ -356,6 +377,9 @@ static int hwpt_device_set_pt(struct hwpt_device *dev, struct hwpt_object *obj,
 
 	if (obj->type == &hwpt_pt_type) {
 		pt = container_of(obj, struct hwpt_pt, obj);
+		rc = hwpt_device_check_coherent(dev, pt, replace);
+		if (rc)
+			return rc;
 		rc = replace ? hwpt_group_replace(dev, pt, orphan) :
 			       hwpt_group_attach(dev, pt);
 		*result = pt;
@@ -382,7 +406,7 @@ static int hwpt_device_set_pt(struct hwpt_device *dev, struct hwpt_object *obj,
 		if (rc != -EINVAL && rc != -ENODEV)
 			return rc;
 	}
-	pt = hwpt_pt_create(dev->ctx, ioas, dev, NULL, true);
+	pt = hwpt_pt_create(dev->ctx, ioas, dev, NULL, HWPT_PT_AUTO);
 	if (IS_ERR(pt))
 		return PTR_ERR(pt);
 	rc = hwpt_device_set_pt(dev, &pt->obj, replace, result, orphan);
@@ -513,6 +537,8 @@ int hwpt_device_get_ioctl(struct hwpt_ucmd *ucmd)
 		cmd->out_state |= HWPT_DEVICE_IOPF;
 	if (dev->pdev->is_virtfn)
 		cmd->out_state |= HWPT_DEVICE_VF;
+	if (dev->coherent && HAVE_CAP_ENFORCE_COHERENCY)
+		cmd->out_state |= HWPT_DEVICE_COHERENT;
 	hwpt_device_fault_counts(dev, cmd);
 	cmd->out_group_id = 0;
 	cmd->out_group_devices = 0;

@@ -205,12 +205,16 @@ struct hwpt_faultq *hwpt_fault_queue_of(struct hwpt_object *obj)
 	return &container_of(obj, struct hwpt_fault, obj)->queue->q;
 }
 
-/* At bind: the vendor shim, and whether page requests can reach a queue. */
+/*
+ * At bind: the vendor shim, whether page requests can reach a queue, and
+ * whether no-snoop can be blocked.
+ */
 void hwpt_device_probe_iopf(struct hwpt_device *dev)
 {
 	const struct hwpt_vendor *v = hwpt_vendor_of(&dev->pdev->dev);
 
 	dev->vendor = v;
+	dev->coherent = hwpt_compat_coherent(&dev->pdev->dev);
 	dev->iopf_capable = hwpt_compat_kernel_iopf() &&
 			    !dev->pdev->is_virtfn && v->iopf_capable &&
 			    v->iopf_capable(dev->pdev);

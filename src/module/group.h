@@ -59,6 +59,7 @@ struct hwpt_pt {
 	struct list_head ioas_item;	/* in ioas->pts, under ioas->lock */
 	unsigned int ngroups;		/* groups attached, under ctx->lock */
 	bool auto_pt;			/* made by an attach to an IOAS */
+	bool coherent;			/* no-snoop blocked */
 };
 
 /*
@@ -99,6 +100,7 @@ struct hwpt_device {
 	/* Read at bind: dev->iommu goes away with an unplugged device. */
 	const struct hwpt_vendor *vendor;
 	bool iopf_capable;		/* page requests can reach a queue */
+	bool coherent;			/* its IOMMU can block no-snoop */
 	unsigned int iopf_on;		/* fault-capable HWPTs it is on */
 	struct xarray pasids;		/* attached PASIDs, pasid.c */
 	struct hwpt_fault_counts fault_counts;

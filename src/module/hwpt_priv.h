@@ -3,6 +3,7 @@
 #ifndef HWPT_PRIV_H
 #define HWPT_PRIV_H
 
+#include <linux/bits.h>
 #include <linux/hwpt.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -80,10 +81,14 @@ extern const struct hwpt_object_type hwpt_fault_type;
 int hwpt_ioas_add_domain(struct hwpt_ioas *ioas, struct hwpt_pt *pt);
 void hwpt_ioas_remove_domain(struct hwpt_ioas *ioas, struct hwpt_pt *pt);
 
-/* pagetable.c; hwpt_pt_create() under ctx->lock */
+/*
+ * pagetable.c; hwpt_pt_create() under ctx->lock, @flags HWPT_PT_AUTO (an
+ * automatic HWPT) and HWPT_HWPT_ALLOC_ENFORCE_COHERENCY.
+ */
+#define HWPT_PT_AUTO BIT(31)
 struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
 			       struct hwpt_device *dev,
-			       struct hwpt_object *fault, bool auto_pt);
+			       struct hwpt_object *fault, u32 flags);
 void hwpt_pt_put_orphan(struct hwpt_ctx *ctx, struct hwpt_pt *orphan);
 
 /* fault.c */

@@ -40,7 +40,7 @@ const struct hwpt_object_type hwpt_pt_type = {
  */
 struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
 			       struct hwpt_device *dev,
-			       struct hwpt_object *fault, bool auto_pt)
+			       struct hwpt_object *fault, u32 flags)
 {
 	struct hwpt_table *t = &ctx->table;
 	struct iommu_domain *domain;
@@ -52,7 +52,8 @@ struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
 	if (IS_ERR(pt))
 		return pt;
 	pt->ctx = ctx;
-	pt->auto_pt = auto_pt;
+	pt->auto_pt = flags & HWPT_PT_AUTO;
+	pt->coherent = flags & HWPT_HWPT_ALLOC_ENFORCE_COHERENCY;
 	INIT_LIST_HEAD(&pt->ioas_item);
 	rc = hwpt_object_add_user(t, &ioas->obj);
 	if (rc)
@@ -77,6 +78,14 @@ struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
 	if (fault && dev->iopf_capable)
 		hwpt_compat_set_fault_handler(domain);
 	pt->domain = domain;
+	/* Before any mapping: drivers set the PTE bits at map time. */
+	if (pt->coherent && (!domain->ops->enforce_cache_coherency ||
+			     !domain->ops->enforce_cache_coherency(domain))) {
+		pr_info("hwpt: %s: its IOMMU cannot enforce cache coherency\n",
+			pci_name(dev->pdev));
+		rc = -EOPNOTSUPP;
+		goto err_domain;
+	}
 	rc = hwpt_ioas_add_domain(ioas, pt);
 	if (rc)
 		goto err_domain;
@@ -115,7 +124,9 @@ int hwpt_pt_alloc_ioctl(struct hwpt_ucmd *ucmd)
 	 * HWPT_HWPT_ALLOC_DIRTY_TRACKING goes with the unknown flags: no
 	 * kernel built for records dirty bits (HWPT_CAP_DIRTY_RECORDING).
 	 */
-	if ((cmd->flags & ~HWPT_HWPT_FAULT_ID_VALID) || cmd->__reserved ||
+	if ((cmd->flags & ~(HWPT_HWPT_FAULT_ID_VALID |
+			    HWPT_HWPT_ALLOC_ENFORCE_COHERENCY)) ||
+	    cmd->__reserved ||
 	    cmd->data_type || cmd->data_len || cmd->data_uptr ||
 	    cmd->__reserved2 ||
 	    (!(cmd->flags & HWPT_HWPT_FAULT_ID_VALID) && cmd->fault_id))
@@ -144,7 +155,9 @@ int hwpt_pt_alloc_ioctl(struct hwpt_ucmd *ucmd)
 		pt = ERR_PTR(-ENODEV);
 	else
 		pt = hwpt_pt_create(ctx, container_of(iobj, struct hwpt_ioas,
-						      obj), dev, fobj, false);
+						      obj), dev, fobj,
+				    cmd->flags &
+				    HWPT_HWPT_ALLOC_ENFORCE_COHERENCY);
 	mutex_unlock(&ctx->lock);
 	if (fobj)
 		hwpt_object_put(&ctx->table, fobj);

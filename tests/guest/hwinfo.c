@@ -193,4 +193,52 @@ TEST_F(hw, rules)
 	EXPECT_EQ(-EFAULT, xioctl(self->fd, HWPT_GET_HW_INFO, &info));
 }
 
+/*
+ * Cache coherency (seed 003): DEVICE_GET says whether the device's IOMMU
+ * can block no-snoop (on Intel, the Snoop Control bit of ECAP), and an
+ * HWPT enforcing it takes exactly the devices that can; a refused attach
+ * changes nothing.
+ */
+TEST_F(hw, coherency_is_consistent)
+{
+	struct hwpt_hwpt_alloc a = {
+		.size = sizeof(a),
+		.flags = HWPT_HWPT_ALLOC_ENFORCE_COHERENCY,
+		.dev_id = self->dev,
+	};
+	struct hwpt_device_get g;
+	struct hwpt_get_info info;
+	bool can;
+	uint64_t ecap;
+	int rc;
+
+	ASSERT_EQ(0, get_info(self->fd, &info));
+	ASSERT_EQ(0, ioas_alloc(self->fd, &a.pt_id));
+	ASSERT_EQ(0, dev_get(self->fd, self->dev, &g));
+	can = g.out_state & HWPT_DEVICE_COHERENT;
+	if (!(info.caps & HWPT_CAP_COHERENCY_QUERY)) {
+		EXPECT_FALSE(can);
+		SKIP("the kernel does not say which devices can (6.1)");
+	}
+	if (!strncmp(self->iommu, "dmar", 4)) {
+		ASSERT_EQ(0, sysfs_reg(self->iommu, "intel-iommu/ecap", &ecap,
+				       NULL));
+		EXPECT_EQ(!!(ecap & (1ULL << 7)), can);
+	} else if (!strncmp(self->iommu, "ivhd", 4)) {
+		EXPECT_TRUE(can);
+	}
+	TH_LOG("%s on %s: coherency %s", self->s.bdf, self->iommu,
+	       can ? "enforceable" : "not enforceable");
+	rc = xioctl(self->fd, HWPT_HWPT_ALLOC, &a);
+	if (rc) {
+		/* The domain refused: only a device that cannot may see it. */
+		EXPECT_EQ(-EOPNOTSUPP, rc);
+		EXPECT_FALSE(can);
+		return;
+	}
+	rc = attach(self->fd, self->dev, a.out_hwpt_id, NULL, NULL);
+	EXPECT_EQ(can ? 0 : -EINVAL, rc);
+	EXPECT_EQ(can ? a.out_hwpt_id : 0, dev_pt(self->fd, self->dev));
+}
+
 TEST_HARNESS_MAIN

@@ -208,12 +208,19 @@ struct hwpt_ioas_unmap {
  *	(no HWPT_CAP_DIRTY_RECORDING)
  * @HWPT_HWPT_FAULT_ID_VALID: @fault_id names a fault queue: the HWPT is
  *	fault-capable (iommufd's IOMMU_HWPT_FAULT_ID_VALID, same value)
+ * @HWPT_HWPT_ALLOC_ENFORCE_COHERENCY: the domain blocks no-snoop DMA (seed
+ *	003), set before any mapping; EOPNOTSUPP if the IOMMU cannot. Only
+ *	devices whose IOMMU can honour it (HWPT_DEVICE_COHERENT) may attach
+ *	it, and replace to it moves a group only if all its attached devices
+ *	can: EINVAL otherwise, logged. iommufd does this implicitly for VFIO
+ *	devices; hwpt leaves the choice to userspace.
  *
- * iommufd's values.
+ * iommufd's values, but for ENFORCE_COHERENCY (hwpt only).
  */
 enum hwpt_hwpt_alloc_flags {
 	HWPT_HWPT_ALLOC_DIRTY_TRACKING = 1 << 1,
 	HWPT_HWPT_FAULT_ID_VALID = 1 << 2,
+	HWPT_HWPT_ALLOC_ENFORCE_COHERENCY = 1 << 16,
 };
 
 /**
@@ -450,11 +457,15 @@ struct hwpt_pasid {
  * @HWPT_DEVICE_IOPF: the device's page requests can reach a fault queue on
  *	this kernel and IOMMU (without it only injected faults can)
  * @HWPT_DEVICE_VF: a PCI virtual function: never fault-capable
+ * @HWPT_DEVICE_COHERENT: its IOMMU can enforce cache coherency (block
+ *	no-snoop) for it; known only with HWPT_CAP_COHERENCY_QUERY, and
+ *	without it left to the IOMMU driver to refuse at attach
  */
 enum hwpt_device_state {
 	HWPT_DEVICE_DEAD = 1 << 0,
 	HWPT_DEVICE_IOPF = 1 << 1,
 	HWPT_DEVICE_VF = 1 << 2,
+	HWPT_DEVICE_COHERENT = 1 << 3,
 };
 
 /**
