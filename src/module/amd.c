@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* AMD-Vi (drivers/iommu/amd). */
-#include <linux/gfp.h>
 #include <linux/hwpt.h>
-#include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "compat.h"
@@ -22,27 +20,13 @@ static bool hwpt_amd_match(struct device *iommu)
 static int hwpt_amd_hw_info(struct device *iommu, void *data, u32 *len)
 {
 	struct hwpt_hw_info_amd *amd = data;
-	char *page = (char *)__get_free_page(GFP_KERNEL);
-	u64 *first = HWPT_COMPAT_AMD_FEATURES_EFR2_FIRST ? &amd->efr2 :
-							    &amd->efr;
-	u64 *second = first == &amd->efr ? &amd->efr2 : &amd->efr;
-	char *colon;
-	int rc;
 
-	if (!page)
-		return -ENOMEM;
-	rc = hwpt_iommu_attr(iommu, "amd-iommu", "features", page);
-	if (rc >= 0) {
-		colon = strchr(page, ':');
-		if (colon)
-			*colon++ = 0;
-		rc = kstrtou64(strim(page), 16, first);
-		if (!rc && colon)
-			rc = kstrtou64(strim(colon), 16, second);
-	}
-	free_page((unsigned long)page);
 	*len = sizeof(*amd);
-	return rc;
+	if (HWPT_COMPAT_AMD_FEATURES_EFR2_FIRST)
+		return hwpt_iommu_attr_hex(iommu, "amd-iommu", "features",
+					   &amd->efr2, &amd->efr);
+	return hwpt_iommu_attr_hex(iommu, "amd-iommu", "features", &amd->efr,
+				   &amd->efr2);
 }
 
 const struct hwpt_vendor hwpt_vendor_amd = {

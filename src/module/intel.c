@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Intel VT-d (drivers/iommu/intel). */
-#include <linux/gfp.h>
 #include <linux/hwpt.h>
-#include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "compat.h"
@@ -30,21 +28,12 @@ static bool hwpt_intel_iopf_capable(struct pci_dev *pdev)
 static int hwpt_intel_hw_info(struct device *iommu, void *data, u32 *len)
 {
 	struct hwpt_hw_info_vtd *vtd = data;
-	char *page = (char *)__get_free_page(GFP_KERNEL);
-	int rc;
 
-	if (!page)
-		return -ENOMEM;
-	rc = hwpt_iommu_attr(iommu, "intel-iommu", "cap", page);
-	if (rc >= 0)
-		rc = kstrtou64(strim(page), 16, &vtd->cap_reg);
-	if (!rc)
-		rc = hwpt_iommu_attr(iommu, "intel-iommu", "ecap", page);
-	if (rc >= 0)
-		rc = kstrtou64(strim(page), 16, &vtd->ecap_reg);
-	free_page((unsigned long)page);
 	*len = sizeof(*vtd);
-	return rc;
+	return hwpt_iommu_attr_hex(iommu, "intel-iommu", "cap", &vtd->cap_reg,
+				   NULL) ?:
+	       hwpt_iommu_attr_hex(iommu, "intel-iommu", "ecap",
+				   &vtd->ecap_reg, NULL);
 }
 
 const struct hwpt_vendor hwpt_vendor_intel = {

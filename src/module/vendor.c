@@ -5,7 +5,9 @@
  * shim claims (virtio-iommu, ...) gets the generic one: the portable core
  * only, and no page requests.
  */
+#include <linux/gfp.h>
 #include <linux/iommu.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "vendor.h"
@@ -34,8 +36,9 @@ const struct hwpt_vendor *hwpt_vendor_of(struct device *dev)
 	return &hwpt_vendor_generic;
 }
 
-ssize_t hwpt_iommu_attr(struct device *iommu, const char *group,
-			const char *name, char *page)
+/* The text of the attribute, into @page (sysfs_emit() wants a page). */
+static ssize_t hwpt_iommu_attr(struct device *iommu, const char *group,
+			       const char *name, char *page)
 {
 	const struct attribute_group *const *g;
 	struct device_attribute *da;
@@ -51,4 +54,26 @@ ssize_t hwpt_iommu_attr(struct device *iommu, const char *group,
 		}
 	}
 	return -ENOENT;
+}
+
+int hwpt_iommu_attr_hex(struct device *iommu, const char *group,
+			const char *name, u64 *first, u64 *second)
+{
+	char *page = (char *)__get_free_page(GFP_KERNEL);
+	char *colon;
+	ssize_t rc;
+
+	if (!page)
+		return -ENOMEM;
+	rc = hwpt_iommu_attr(iommu, group, name, page);
+	if (rc >= 0) {
+		colon = strchr(page, ':');
+		if (colon)
+			*colon++ = 0;
+		rc = kstrtou64(strim(page), 16, first);
+		if (!rc && colon && second)
+			rc = kstrtou64(strim(colon), 16, second);
+	}
+	free_page((unsigned long)page);
+	return rc;
 }

@@ -42,11 +42,11 @@ extern const struct hwpt_vendor hwpt_vendor_arm_smmu_v3;
 const struct hwpt_vendor *hwpt_vendor_of(struct device *dev);
 
 /*
- * The text of sysfs attribute @group/@name of the IOMMU device @iommu,
- * into @page (a whole page: sysfs_emit() insists); its length or -errno.
+ * The hex number(s) the IOMMU device @iommu shows in sysfs attribute
+ * @group/@name: "first", or "first:second" (then *@second, if given).
  */
-ssize_t hwpt_iommu_attr(struct device *iommu, const char *group,
-			const char *name, char *page);
+int hwpt_iommu_attr_hex(struct device *iommu, const char *group,
+			const char *name, u64 *first, u64 *second);
 
 /* A PCI extended capability the driver needs for page requests. */
 static inline bool hwpt_pci_has_ext_cap(struct pci_dev *pdev, int cap)
