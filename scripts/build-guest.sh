@@ -3,11 +3,12 @@
 # Usage: scripts/build-guest.sh x86_64|arm64
 #
 # Compile every tests/guest/*.c into a static binary build/guest-ARCH/NAME
-# for the test VMs (the guest's /init runs them all as tests), and every
-# command-line tool src/cli/*.c into build/guest-ARCH/tools/NAME (in the
+# for the test VMs (the guest's /init runs them all as tests), and the
+# command-line tool hwptctl, static, on a static libhwpt and without
+# libkmod (src/cli, src/lib), into build/guest-ARCH/tools/hwptctl (in the
 # guest's PATH): x86_64 with the host's gcc, arm64 with the sid chroot's
-# aarch64-linux-gnu-gcc. They include tests/harness.h and the uAPI header
-# <linux/hwpt.h> from include/uapi.
+# aarch64-linux-gnu-gcc. The tests include tests/harness.h and the uAPI
+# header <linux/hwpt.h> from include/uapi.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -17,30 +18,36 @@ out=$BUILD/guest-$arch
 cflags="-static -Wall -Wextra -Werror -O2 -I$REPO/include/uapi -I$REPO/tests"
 
 case $arch in
-x86_64)	cc=gcc ;;
-arm64)	cc=aarch64-linux-gnu-gcc
+x86_64)	cc=gcc ar=ar ;;
+arm64)	cc=aarch64-linux-gnu-gcc ar=aarch64-linux-gnu-ar
 	declare -F in_sid >/dev/null ||
 		die "in_sid missing: the sid chroot (scripts/sid-chroot.sh) is needed for arm64" ;;
 *)	die "unknown architecture $arch" ;;
 esac
 
-# One compiler run per program, all in one chroot entry for arm64. A
-# program that does not build is listed in build/guest-ARCH/FAILED and
-# makes the exit status 1; the others are built all the same.
+# One compiler run per program, and one make for hwptctl (objects in
+# build/guest-ARCH.obj, its log in build/guest-ARCH.obj/make.log), all in
+# one chroot entry for arm64. A program that does not build is listed in
+# build/guest-ARCH/FAILED and makes the exit status 1; the others are
+# built all the same.
+obj=$out.obj
 cmds=
 n=0
-for src in "$REPO"/tests/guest/*.c "$REPO"/src/cli/*.c; do
+for src in "$REPO"/tests/guest/*.c; do
 	[ -f "$src" ] || continue
 	name=$(basename "$src" .c)
-	dir=$out
-	[ "${src#"$REPO"/src/cli/}" = "$src" ] || dir=$out/tools
-	cmds+="if $cc $cflags -o '$dir/$name.tmp' '$src'; then mv '$dir/$name.tmp' '$dir/$name'; "
-	cmds+="else rm -f '$dir/$name.tmp'; echo '$name' >> '$out/FAILED'; fi; "
+	cmds+="if $cc $cflags -o '$out/$name.tmp' '$src'; then mv '$out/$name.tmp' '$out/$name'; "
+	cmds+="else rm -f '$out/$name.tmp'; echo '$name' >> '$out/FAILED'; fi; "
 	n=$((n + 1))
 done
+cmds+="if make -s -C '$REPO/src/cli' STATIC=1 CC=$cc AR=$ar CFLAGS='-O2 -Werror' "
+cmds+="O='$obj/cli' LIBO='$obj/lib' > '$obj/make.log' 2>&1; "
+cmds+="then cp '$obj/cli/hwptctl' '$out/tools/hwptctl'; "
+cmds+="else cat '$obj/make.log' >&2; echo hwptctl >> '$out/FAILED'; fi; "
+n=$((n + 1))
 
-rm -rf "$out"
-mkdir -p "$out/tools"
+rm -rf "$out" "$obj"
+mkdir -p "$out/tools" "$obj"
 if [ "$arch" = x86_64 ]; then
 	sh -c "$cmds"
 else

@@ -1,150 +1,183 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hwptctl: look at what hwpt and the IOMMU can do on this machine.
+ * hwptctl: look at what hwpt and the IOMMU can do on this machine, and
+ * drive hwpt through libhwpt.
  *
- *   hwptctl status     module version, uAPI, and what this kernel allows
- *   hwptctl devices    PCI devices, their IOMMU group and driver
+ *   hwptctl [--json] COMMAND [ARGS]     one JSON document with --json
  */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
-#include <linux/hwpt.h>
+#include "cli.h"
 
-static const struct {
-	unsigned long long bit;
-	const char *name;
-	const char *what;
-} caps[] = {
-	{ HWPT_CAP_REPLACE_ATOMIC, "replace-atomic",
-	  "replace switches domains without blocking DMA" },
-	{ HWPT_CAP_ATTACH_HANDLE, "attach-handle",
-	  "the core's attach-handle API (fault routing)" },
-	{ HWPT_CAP_DEVICE_DMA_OWNER, "device-dma-owner",
-	  "DMA ownership claimed per device" },
-	{ HWPT_CAP_PASID, "pasid", "PASID attach" },
-	{ HWPT_CAP_PASID_REPLACE, "pasid-replace", "atomic PASID replace" },
-	{ HWPT_CAP_IOPF, "iopf", "I/O page faults can reach userspace" },
-	{ HWPT_CAP_IOPF_DRIVER_ENABLE, "iopf-driver-enable",
-	  "IOMMU drivers enable IOPF themselves" },
-	{ HWPT_CAP_FAULT_INJECT, "fault-inject",
-	  "fault injection on (debug_inject=1)" },
-	{ HWPT_CAP_COHERENCY_QUERY, "coherency-query",
-	  "per-device cache coherency capability" },
+static const struct cli_cmd cli_cmds[] = {
+	{ "status", "doctor", "",
+	  "module, Secure Boot, lockdown, IOMMU, DKMS and capabilities; every problem with its fix",
+	  "Checks, in order: whether hwpt is loaded (version, users, parameters,\n"
+	  "signer), whether /dev/hwpt answers and what this build of the module\n"
+	  "can do on this kernel (HWPT_GET_INFO), Secure Boot and kernel lockdown,\n"
+	  "whether the IOMMU is on, and DKMS. Every problem found is listed with\n"
+	  "the command that fixes it; the exit status is 1 if there is any.\n",
+	  cmd_status },
+	{ "load", NULL, "[--path FILE] [NAME=VALUE...]",
+	  "load hwpt, with module parameters such as debug_inject=1",
+	  "Loads hwpt as modprobe does (its dependencies first, options from\n"
+	  "/etc/modprobe.d), or FILE as insmod does. NAME=VALUE operands are\n"
+	  "module parameters, e.g. debug_inject=1 (fault injection: tests and\n"
+	  "labs only).\n"
+	  "  --path FILE   load this module file\n",
+	  cmd_load },
+	{ "unload", NULL, "",
+	  "unload hwpt",
+	  "Unloads hwpt; fails while a /dev/hwpt file is open.\n",
+	  cmd_unload },
+	{ "devices", NULL, "",
+	  "PCI devices: IOMMU group and IOMMU, driver, whether hwpt can take them",
+	  "Lists the PCI devices in address order with their IOMMU group, the\n"
+	  "IOMMU that serves them, their driver, and whether hwpt can take them:\n"
+	  "what to unbind first (the device's driver, or DMA drivers of other\n"
+	  "devices of its group).\n",
+	  cmd_devices },
+	{ "info", NULL, "DEVICE",
+	  "bind DEVICE and show its state, and the module's capabilities",
+	  "Binds DEVICE (e.g. 0000:01:00.0) and prints what HWPT_DEVICE_GET\n"
+	  "reports: IOMMU group, whether its page requests can reach a fault\n"
+	  "queue (IOPF), whether it is a virtual function, fault counts; then\n"
+	  "the module's capabilities. The device is released on exit.\n",
+	  cmd_info },
 };
 
-static const char *const iopf_api[] = {
-	[HWPT_IOPF_API_NONE] = "none",
-	[HWPT_IOPF_API_DEVICE_HANDLER] = "device fault handler (no user queue)",
-	[HWPT_IOPF_API_GROUP] = "iopf groups on attach handles",
-};
+#define NCMDS	ARRAY_SIZE(cli_cmds)
 
-static int status(void)
+static const struct cli_cmd *cli_cur;
+
+/* The help of @cmd (all commands if NULL), into the document. */
+static void cli_help(const struct cli_cmd *cmd)
 {
-	struct hwpt_get_info info = { .size = sizeof(info) };
-	unsigned int i;
-	int fd;
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&text, &len);
 
-	fd = open("/dev/hwpt", O_RDWR);
-	if (fd < 0) {
-		fprintf(stderr, "hwptctl: /dev/hwpt: %s (%s)\n", strerror(errno),
-			errno == ENOENT ? "is the module loaded? modprobe hwpt" :
-			"hwpt needs root (CAP_SYS_RAWIO)");
-		return 1;
+	if (!f)
+		return;
+	if (cmd) {
+		fprintf(f, "usage: hwptctl %s%s%s [--json]\n\n%s.\n\n%s",
+			cmd->name, cmd->args[0] ? " " : "", cmd->args,
+			cmd->summary, cmd->help);
+		if (cmd->alias)
+			fprintf(f, "\nAlso called: hwptctl %s.\n", cmd->alias);
+	} else {
+		fputs("usage: hwptctl [--json] COMMAND [ARGS]\n\ncommands:\n", f);
+		for (i = 0; i < NCMDS; i++)
+			fprintf(f, "  %-9s %s\n", cli_cmds[i].name,
+				cli_cmds[i].summary);
+		fputs("\nhwptctl COMMAND --help says more. With --json every command\n"
+		      "prints one JSON document, with \"ok\" and, on failure, \"error\".\n"
+		      "Exit status: 0 success, 1 failure, 2 usage error.\n", f);
 	}
-	if (ioctl(fd, HWPT_GET_INFO, &info)) {
-		perror("hwptctl: HWPT_GET_INFO");
-		close(fd);
-		return 1;
-	}
-	close(fd);
-	printf("module version  %u.%u.%u\n", info.module_version >> 16,
-	       (info.module_version >> 8) & 0xff, info.module_version & 0xff);
-	printf("uAPI version    %u\n", info.uapi_version);
-	printf("I/O page faults %s\n",
-	       info.iopf_api < sizeof(iopf_api) / sizeof(iopf_api[0]) ?
-	       iopf_api[info.iopf_api] : "unknown");
-	printf("capabilities:\n");
-	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
-		printf("  [%c] %-20s %s\n", info.caps & caps[i].bit ? 'x' : ' ',
-		       caps[i].name, caps[i].what);
-	return 0;
+	fclose(f);
+	out_str("help", "%s", text);
+	free(text);
 }
 
-/* The last path component of the symlink @dir/@name, or "-". */
-static const char *link_name(const char *dir, const char *name, char *buf,
-			     size_t len)
+int cli_usage(const char *fmt, ...)
 {
-	char path[PATH_MAX];
-	ssize_t n;
+	char msg[256];
+	va_list ap;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	n = readlink(path, buf, len - 1);
-	if (n < 0)
-		return "-";
-	buf[n] = 0;
-	return strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cli_cur)
+		out_error("%s (usage: hwptctl %s%s%s)", msg, cli_cur->name,
+			  cli_cur->args[0] ? " " : "", cli_cur->args);
+	else
+		out_error("%s (hwptctl --help lists the commands)", msg);
+	return CLI_USAGE;
 }
 
-static unsigned int read_hex(const char *dir, const char *name)
+int cli_getopt(int argc, char **argv, const char *shortopts,
+	       const struct option *longopts)
 {
-	char path[PATH_MAX];
-	unsigned int v = 0;
-	FILE *f;
+	static struct option all[16] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	char opts[64];
+	size_t i;
+	int c;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%x", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
-}
-
-static int devices(void)
-{
-	const char *base = "/sys/bus/pci/devices";
-	struct dirent **list;
-	int i, n = scandir(base, &list, NULL, alphasort);
-
-	if (n < 0) {
-		perror("hwptctl: /sys/bus/pci/devices");
-		return 1;
-	}
-	printf("%-14s %-11s %-6s %s\n", "DEVICE", "ID", "GROUP", "DRIVER");
-	for (i = 0; i < n; i++) {
-		struct dirent *de = list[i];
-		char dir[512], g[PATH_MAX], drv[PATH_MAX], id[16];
-
-		if (de->d_name[0] == '.') {
-			free(de);
+	for (i = 0; longopts && longopts[i].name && i + 3 < ARRAY_SIZE(all);
+	     i++)
+		all[i + 2] = longopts[i];
+	opterr = 0;
+	snprintf(opts, sizeof(opts), ":hj%s", shortopts);
+	while ((c = getopt_long(argc, argv, opts, all, NULL)) != -1) {
+		switch (c) {
+		case 'j':
 			continue;
+		case 'h':
+			cli_help(cli_cur);
+			exit(out_finish(CLI_OK));
+		case '?':
+			cli_usage("unknown option %s", argv[optind - 1]);
+			return '?';
+		case ':':
+			cli_usage("%s needs a value", argv[optind - 1]);
+			return '?';
 		}
-		snprintf(dir, sizeof(dir), "%s/%.256s", base, de->d_name);
-		snprintf(id, sizeof(id), "%04x:%04x", read_hex(dir, "vendor"),
-			 read_hex(dir, "device"));
-		printf("%-14s %-11s %-6s %s\n", de->d_name, id,
-		       link_name(dir, "iommu_group", g, sizeof(g)),
-		       link_name(dir, "driver", drv, sizeof(drv)));
-		free(de);
+		return c;
 	}
-	free(list);
-	return 0;
+	return -1;
+}
+
+bool cli_operands(int argc, int n)
+{
+	if (argc - optind == n)
+		return true;
+	cli_usage(argc - optind < n ? "missing operand" : "too many operands");
+	return false;
+}
+
+bool cli_plain_args(int argc, char **argv, int n)
+{
+	return cli_getopt(argc, argv, "", NULL) == -1 && cli_operands(argc, n);
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "status"))
-		return status();
-	if (argc == 2 && !strcmp(argv[1], "devices"))
-		return devices();
-	fprintf(stderr, "usage: hwptctl status | devices\n");
-	return 2;
+	bool json = false;
+	size_t c;
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		json |= !strcmp(argv[i], "--json");
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--json"))
+			continue;
+		out_start("hwptctl", json);
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			cli_help(NULL);
+			return out_finish(CLI_OK);
+		}
+		if (!strcmp(argv[i], "--version")) {
+			out_str("version", "hwptctl %s\n", HWPT_VERSION);
+			return out_finish(CLI_OK);
+		}
+		return out_finish(cli_usage("unknown option %s", argv[i]));
+	}
+	for (c = 0; i < argc && c < NCMDS; c++) {
+		if (strcmp(argv[i], cli_cmds[c].name) &&
+		    (!cli_cmds[c].alias || strcmp(argv[i], cli_cmds[c].alias)))
+			continue;
+		cli_cur = &cli_cmds[c];
+		out_start(cli_cur->name, json);
+		return out_finish(cli_cur->run(argc - i, argv + i));
+	}
+	out_start("hwptctl", json);
+	if (i == argc)
+		return out_finish(cli_usage("no command"));
+	return out_finish(cli_usage("unknown command %s", argv[i]));
 }

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hwptctl's output: one call per datum, read on a terminal or parsed with
+ * --json. Each value has a JSON key and a printf format for the terminal
+ * (NULL: JSON only); out_text() is for the terminal only. With --json,
+ * stdout carries exactly one JSON document per invocation.
+ */
+#ifndef HWPTCTL_OUT_H
+#define HWPTCTL_OUT_H
+
+#include <stdbool.h>
+
+/* Begin the document of @command (JSON with @json). */
+void out_start(const char *command, bool json);
+bool out_json(void);
+
+/* Objects and arrays: @key is NULL for an array's elements. */
+void out_obj(const char *key);
+void out_arr(const char *key);
+void out_end(void);
+
+/* A value; @v NULL is JSON null (and "-" on the terminal). */
+void out_str(const char *key, const char *fmt, const char *v);
+void out_uint(const char *key, const char *fmt, unsigned long long v);
+void out_int(const char *key, const char *fmt, long long v);
+/* On the terminal @fmt gets "yes" or "no". */
+void out_bool(const char *key, const char *fmt, bool v);
+void out_double(const char *key, const char *fmt, double v);
+
+/* Terminal only. */
+void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A failure: on the terminal "hwptctl COMMAND: message" on stderr, in
+ * JSON the document's "error" (the first one; all of them in "errors").
+ */
+void out_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A progress line on stderr, on a terminal without --json only. */
+void out_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void out_progress_end(void);
+
+/* End the document ("ok": @rc == 0) and return @rc. */
+int out_finish(int rc);
+
+#endif /* HWPTCTL_OUT_H */
