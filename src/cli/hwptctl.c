@@ -47,6 +47,17 @@ static const struct cli_cmd cli_cmds[] = {
 	  "queue (IOPF), whether it is a virtual function, fault counts; then\n"
 	  "the module's capabilities. The device is released on exit.\n",
 	  cmd_info },
+	{ "exercise", NULL, "DEVICE [--edu] [--group]",
+	  "bind, map, attach, allocate, replace, detach and destroy, step by step",
+	  "Runs the whole life of a device under hwpt and prints each step as\n"
+	  "passed or failed: bind, IOAS alloc, map buffers, attach (automatic\n"
+	  "HWPT), HWPT alloc over a second IOAS, replace, detach, destroy.\n"
+	  "  --edu     DEVICE is QEMU's edu device: prove translation end to end\n"
+	  "            by DMA through each page table (write a pattern, DMA it\n"
+	  "            into the device and back to another IOVA, compare bytes)\n"
+	  "  --group   also bind the other devices of DEVICE's IOMMU group,\n"
+	  "            replace through DEVICE and show every one followed\n",
+	  cmd_exercise },
 };
 
 #define NCMDS	ARRAY_SIZE(cli_cmds)
