@@ -93,5 +93,6 @@ int cmd_unload(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_exercise(int argc, char **argv);
+int cmd_faults(int argc, char **argv);
 
 #endif /* HWPTCTL_CLI_H */

@@ -58,6 +58,21 @@ static const struct cli_cmd cli_cmds[] = {
 	  "  --group   also bind the other devices of DEVICE's IOMMU group,\n"
 	  "            replace through DEVICE and show every one followed\n",
 	  cmd_exercise },
+	{ "faults", NULL, "DEVICE [--inject N] [OPTIONS]",
+	  "take DEVICE's I/O page faults and answer them; inject and time some",
+	  "Allocates a fault queue and a fault-capable HWPT, attaches DEVICE and\n"
+	  "shows its fault groups as they come, with their answers. Ctrl-C ends.\n"
+	  "  --inject N          inject N fault groups (the module must be loaded\n"
+	  "                      with debug_inject=1) while reading and answering\n"
+	  "                      them, then report latency percentiles and the\n"
+	  "                      device's fault counts\n"
+	  "  --pages N           pages per injected group (1-16, default 1)\n"
+	  "  --respond CODE      answer success (default) or invalid\n"
+	  "  --timeout SECONDS   stop after this long (default: never, or when\n"
+	  "                      every injected group is answered)\n"
+	  "  --count N           stop after N groups\n"
+	  "  -v, --verbose       print every group also when injecting\n",
+	  cmd_faults },
 };
 
 #define NCMDS	ARRAY_SIZE(cli_cmds)
