@@ -1,0 +1,694 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest test of hwptctl: every subcommand run with --json, its one JSON
+ * document parsed (strictly: cli_json.h) and checked against what the
+ * test finds out by itself: GET_INFO, sysfs, the edu devices, the kernel's
+ * answers. Errors are checked too: their exit status and the message that
+ * says what to do.
+ *
+ * hwptctl is the static guest build (no libkmod) in /usr/bin. The load
+ * and unload case runs last and leaves the module loaded as it found it,
+ * with the same debug_inject.
+ */
+#include "harness.h"	/* first: it defines _GNU_SOURCE */
+
+#include <stdarg.h>
+#include <sys/wait.h>
+#include <linux/hwpt.h>
+
+#include "cli_json.h"
+#include "edu.h"
+
+#define OUT_MAX		(1024 * 1024)
+#define ERR_FILE	"/tmp/hwptctl.stderr"
+
+/*
+ * Run @fmt (a hwptctl command line) with --json; its exit status in *@rc, its document parsed
+ * (the test fails if stdout is not exactly one JSON object). The document's
+ * "ok" must match the exit status.
+ */
+static struct json *run(struct __test_metadata *_metadata, int *rc,
+			const char *fmt, ...)
+{
+	char cmd[512], err[512] = "";
+	const char *why;
+	struct json *doc;
+	size_t n = 0;
+	va_list ap;
+	char *out;
+	long at;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	strcat(cmd, " --json 2>" ERR_FILE);
+	out = malloc(OUT_MAX);
+	ASSERT_NONNULL(out);
+	p = popen(cmd, "r");
+	ASSERT_NONNULL(p);
+	while (n < OUT_MAX - 1 && !feof(p) && !ferror(p))
+		n += fread(out + n, 1, OUT_MAX - 1 - n, p);
+	out[n] = 0;
+	st = pclose(p);
+	ASSERT_TRUE(WIFEXITED(st));
+	*rc = WEXITSTATUS(st);
+	read_file(ERR_FILE, err, sizeof(err));
+	doc = json_parse(out, &why, &at);
+	if (!doc || doc->type != JSON_OBJ)
+		TH_LOG("%s: exit %d, not one JSON object (%s at %ld): %.300s%s%s",
+		       cmd, *rc, doc ? "not an object" : why, at, out,
+		       err[0] ? " stderr: " : "", err);
+	free(out);
+	ASSERT_NONNULL(doc);
+	ASSERT_EQ(JSON_OBJ, doc->type);
+	EXPECT_EQ(*rc == 0, json_bool(doc, "ok"));
+	if (*rc && json_str(doc, "error"))
+		TH_LOG("error: %s", json_str(doc, "error"));
+	ASSERT_NONNULL(json_str(doc, "command"));
+	return doc;
+}
+
+/* The string at @path starts with @prefix. */
+static bool starts(const struct json *doc, const char *path,
+		   const char *prefix)
+{
+	const char *s = json_str(doc, path);
+
+	return s && !strncmp(s, prefix, strlen(prefix));
+}
+
+/* The string at @path contains @what. */
+static bool has(const struct json *doc, const char *path, const char *what)
+{
+	const char *s = json_str(doc, path);
+
+	return s && strstr(s, what);
+}
+
+/* The array at @path has a string element @what. */
+static bool lists(const struct json *doc, const char *path, const char *what)
+{
+	const struct json *v = json_get(doc, path);
+
+	for (v = v ? v->child : NULL; v; v = v->next)
+		if (v->type == JSON_STR && !strcmp(v->s, what))
+			return true;
+	return false;
+}
+
+/* The vendor hwptctl must name for an IOMMU unit, by the unit's name. */
+static const char *vendor_of_unit(const char *unit)
+{
+	if (!strncmp(unit, "dmar", 4))
+		return "Intel VT-d";
+	if (!strncmp(unit, "ivhd", 4))
+		return "AMD-Vi";
+	if (!strncmp(unit, "smmu3.", 6))
+		return "ARM SMMUv3";
+	return unit;
+}
+
+/* The /sys/class/iommu unit whose devices/ lists @bdf, into @out. */
+static bool unit_of(const char *bdf, char *out, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	DIR *dir = opendir("/sys/class/iommu");
+	bool found = false;
+
+	while (dir && !found && (d = readdir(dir))) {
+		snprintf(path, sizeof(path), "/sys/class/iommu/%s/devices/%s",
+			 d->d_name, bdf);
+		if (d->d_name[0] != '.' && !access(path, F_OK)) {
+			str_copy(out, len, d->d_name);
+			found = true;
+		}
+	}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+/* A PCI device with a driver and an IOMMU group (a root port's pcieport). */
+static bool device_with_driver(char *bdf, size_t len, char *drv, size_t dlen)
+{
+	struct dirent **names;
+	int i, n = scandir(PCI_SYSFS, &names, NULL, alphasort);
+
+	bdf[0] = 0;
+	for (i = 0; i < n; i++) {
+		if (!bdf[0] && names[i]->d_name[0] != '.' &&
+		    pci_has_driver(names[i]->d_name) &&
+		    pci_iommu_group(names[i]->d_name) >= 0) {
+			str_copy(bdf, len, names[i]->d_name);
+			pci_driver_of(bdf, drv, dlen);
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	return bdf[0];
+}
+
+/* A free PCI endpoint with an IOMMU group that is no edu. */
+static bool device_not_edu(char *bdf, size_t len)
+{
+	struct dirent **names;
+	int i, n = scandir(PCI_SYSFS, &names, NULL, alphasort);
+
+	bdf[0] = 0;
+	for (i = 0; i < n; i++) {
+		const char *d = names[i]->d_name;
+
+		if (!bdf[0] && d[0] != '.' && !pci_has_driver(d) &&
+		    !pci_is_edu(d) && pci_iommu_group(d) >= 0 &&
+		    (pci_read_hex(d, "class") >> 16) != 0x06)
+			str_copy(bdf, len, d);
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	return bdf[0];
+}
+
+/* ---- help and usage ---- */
+
+TEST(help_and_usage)
+{
+	static const char *const cmds[] = {
+		"status", "load", "unload", "devices", "info", "exercise",
+		"faults",
+	};
+	struct json *doc;
+	unsigned int i;
+	char want[64];
+	int rc;
+
+	doc = run(_metadata, &rc, "hwptctl --help");
+	EXPECT_EQ(0, rc);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		EXPECT_TRUE(has(doc, "help", cmds[i]));
+	json_free(doc);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		doc = run(_metadata, &rc, "hwptctl %s --help", cmds[i]);
+		EXPECT_EQ(0, rc);
+		snprintf(want, sizeof(want), "usage: hwptctl %s", cmds[i]);
+		EXPECT_TRUE(starts(doc, "help", want));
+		json_free(doc);
+	}
+	doc = run(_metadata, &rc, "hwptctl doctor --help");
+	EXPECT_EQ(0, rc);
+	EXPECT_TRUE(starts(doc, "help", "usage: hwptctl status"));
+	json_free(doc);
+
+	doc = run(_metadata, &rc, "hwptctl frobnicate");
+	EXPECT_EQ(2, rc);
+	EXPECT_TRUE(starts(doc, "error", "unknown command frobnicate"));
+	json_free(doc);
+	doc = run(_metadata, &rc, "hwptctl exercise");
+	EXPECT_EQ(2, rc);
+	EXPECT_TRUE(starts(doc, "error", "missing operand"));
+	json_free(doc);
+	doc = run(_metadata, &rc, "hwptctl devices --frob");
+	EXPECT_EQ(2, rc);
+	EXPECT_TRUE(starts(doc, "error", "unknown option --frob"));
+	json_free(doc);
+	doc = run(_metadata, &rc, "hwptctl faults 0000:00:00.0 --pages 17");
+	EXPECT_EQ(2, rc);
+	EXPECT_TRUE(starts(doc, "error", "--pages takes 1 to 16"));
+	json_free(doc);
+}
+
+/* ---- status ---- */
+
+TEST(status_matches_get_info)
+{
+	struct hwpt_get_info info;
+	char unit[64], v[32];
+	const struct json *u;
+	struct json *doc;
+	int fd, rc, bits;
+
+	fd = hwpt_open(O_RDWR);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, get_info(fd, &info));
+	close(fd);
+
+	doc = run(_metadata, &rc, "hwptctl status");
+	EXPECT_EQ(0, rc);
+	EXPECT_EQ(0, json_len(json_get(doc, "problems")));
+	EXPECT_EQ(1, json_bool(doc, "module.loaded"));
+	EXPECT_TRUE(starts(doc, "module.state", "live"));
+	ASSERT_EQ(0, read_file(SYS_MODULE "/version", v, sizeof(v)));
+	EXPECT_STREQ(v, json_str(doc, "module.version"));
+	EXPECT_STREQ(debug_inject() ? "Y" : "N",
+		     json_str(doc, "module.parameters.debug_inject"));
+	EXPECT_STREQ("sysfs", json_str(doc, "module.via"));
+
+	/* GET_INFO, by value and by name. */
+	EXPECT_EQ(info.caps, json_int(doc, "get_info.caps"));
+	EXPECT_EQ(info.uapi_version, json_int(doc, "get_info.uapi_version"));
+	EXPECT_EQ(HWPT_UAPI_VERSION, json_int(doc, "get_info.uapi_version"));
+	snprintf(v, sizeof(v), "%u.%u.%u", info.module_version >> 16,
+		 (info.module_version >> 8) & 0xff, info.module_version & 0xff);
+	EXPECT_STREQ(v, json_str(doc, "get_info.version"));
+	bits = __builtin_popcountll(info.caps);
+	EXPECT_EQ(bits, json_len(json_get(doc, "get_info.cap_names")));
+	EXPECT_EQ(!!(info.caps & HWPT_CAP_FAULT_INJECT),
+		  lists(doc, "get_info.cap_names", "fault-inject"));
+	EXPECT_EQ(!!(info.caps & HWPT_CAP_REPLACE_ATOMIC),
+		  lists(doc, "get_info.cap_names", "replace-atomic"));
+	EXPECT_EQ(!!(info.caps & HWPT_CAP_IOPF),
+		  lists(doc, "get_info.cap_names", "iopf"));
+	EXPECT_EQ(info.out_faults, json_int(doc, "get_info.faults.reported"));
+
+	/* The IOMMU is on, and its units are named with their vendor. */
+	EXPECT_EQ(1, json_bool(doc, "iommu.on"));
+	u = json_get(doc, "iommu.units.0");
+	ASSERT_NONNULL(u);
+	str_copy(unit, sizeof(unit), json_str(u, "name") ?: "");
+	EXPECT_STREQ(vendor_of_unit(unit), json_str(u, "vendor"));
+	EXPECT_GE(json_int(u, "devices"), 1);
+	EXPECT_EQ(0, json_bool(doc, "dkms.available"));
+	json_free(doc);
+}
+
+/* ---- devices ---- */
+
+TEST(devices_lists_every_device)
+{
+	const struct json *d, *list;
+	struct edu_info s, a, b;
+	char prev[32] = "", unit[64], bdf[32], drv[64];
+	struct json *doc;
+	int rc, found = 0, free_ = 0;
+
+	if (!edu_find(EDU_SINGLETON, &s))
+		SKIP("no singleton edu");
+	doc = run(_metadata, &rc, "hwptctl devices");
+	EXPECT_EQ(0, rc);
+	list = json_get(doc, "devices");
+	ASSERT_NONNULL(list);
+	EXPECT_EQ(count_dir(PCI_SYSFS), json_len(list));
+	EXPECT_EQ(json_len(list), json_int(doc, "total"));
+	for (d = list->child; d; d = d->next) {
+		const char *name = json_str(d, "name");
+
+		ASSERT_NONNULL(name);
+		/* In address order, as sysfs names sort. */
+		EXPECT_LT(0, strcmp(name, prev));
+		str_copy(prev, sizeof(prev), name);
+		free_ += json_bool(d, "hwpt.can_bind") == 1;
+		if (strcmp(name, s.bdf))
+			continue;
+		found++;
+		EXPECT_STREQ("1234:11e8", json_str(d, "id"));
+		EXPECT_EQ(s.group, json_int(d, "iommu_group"));
+		ASSERT_TRUE(unit_of(s.bdf, unit, sizeof(unit)));
+		EXPECT_STREQ(unit, json_str(d, "iommu"));
+		EXPECT_STREQ(vendor_of_unit(unit), json_str(d, "iommu_vendor"));
+		EXPECT_TRUE(json_null(d, "driver"));
+		EXPECT_EQ(1, json_bool(d, "hwpt.can_bind"));
+		EXPECT_STREQ("free", json_str(d, "hwpt.state"));
+		EXPECT_EQ(0, json_len(json_get(d, "group_peers")));
+	}
+	EXPECT_EQ(1, found);
+	EXPECT_EQ(free_, json_int(doc, "free"));
+
+	/* A device with a driver: what to unbind, and how. */
+	if (device_with_driver(bdf, sizeof(bdf), drv, sizeof(drv))) {
+		for (d = list->child; d; d = d->next) {
+			if (strcmp(json_str(d, "name"), bdf))
+				continue;
+			EXPECT_STREQ(drv, json_str(d, "driver"));
+			EXPECT_EQ(0, json_bool(d, "hwpt.can_bind"));
+			EXPECT_STREQ("has-driver", json_str(d, "hwpt.state"));
+			EXPECT_STREQ(drv,
+				     json_str(d, "hwpt.unbind_first.0.driver"));
+			EXPECT_TRUE(has(d, "hwpt.advice", "/driver/unbind"));
+		}
+	}
+	/* The two-function edu: each lists the other in its group. */
+	if (edu_find_pair(EDU_TWOFN, &a, &b)) {
+		for (d = list->child; d; d = d->next)
+			if (!strcmp(json_str(d, "name"), a.bdf))
+				EXPECT_TRUE(lists(d, "group_peers", b.bdf));
+	}
+	json_free(doc);
+}
+
+/* ---- info ---- */
+
+TEST(info_of_singleton)
+{
+	struct hwpt_get_info info;
+	struct edu_info s;
+	struct json *doc;
+	int fd, rc;
+
+	if (!edu_find(EDU_SINGLETON, &s))
+		SKIP("no singleton edu");
+	fd = hwpt_open(O_RDWR);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, get_info(fd, &info));
+	close(fd);
+	doc = run(_metadata, &rc, "hwptctl info %s", s.bdf);
+	EXPECT_EQ(0, rc);
+	EXPECT_STREQ(s.bdf, json_str(doc, "device.name"));
+	EXPECT_EQ(1, json_int(doc, "device.dev_id"));
+	EXPECT_EQ(s.group, json_int(doc, "device.iommu_group"));
+	EXPECT_EQ(1, json_int(doc, "device.group_devices_bound"));
+	EXPECT_EQ(0, json_bool(doc, "device.vf"));
+	EXPECT_EQ(0, json_bool(doc, "device.dead"));
+	EXPECT_NE(-1, json_bool(doc, "device.iopf"));
+	EXPECT_TRUE(json_null(doc, "device.hwpt_id"));
+	EXPECT_TRUE(json_null(doc, "device.hw_info"));
+	EXPECT_EQ(0, json_int(doc, "device.faults.reported"));
+	EXPECT_EQ(1, json_bool(doc, "device.faults.adds_up"));
+	EXPECT_EQ(info.caps, json_int(doc, "get_info.caps"));
+	json_free(doc);
+	/* Given back on exit. */
+	EXPECT_FALSE(pci_has_driver(s.bdf));
+}
+
+TEST(info_errors_say_what_to_do)
+{
+	char bdf[32], drv[64], want[512];
+	struct edu_info s;
+	struct json *doc;
+	int fd, rc;
+
+	doc = run(_metadata, &rc, "hwptctl info 0000:7f:1f.7");
+	EXPECT_EQ(1, rc);
+	EXPECT_TRUE(starts(doc, "error", "ENODEV binding 0000:7f:1f.7: "));
+	EXPECT_TRUE(has(doc, "error", "hwptctl devices"));
+	json_free(doc);
+
+	if (device_with_driver(bdf, sizeof(bdf), drv, sizeof(drv))) {
+		doc = run(_metadata, &rc, "hwptctl info %s", bdf);
+		EXPECT_EQ(1, rc);
+		snprintf(want, sizeof(want),
+			 "EBUSY binding %s: the device has a driver (%s); unbind it first (echo %s > /sys/bus/pci/devices/%s/driver/unbind)",
+			 bdf, drv, bdf, bdf);
+		EXPECT_STREQ(want, json_str(doc, "error"));
+		json_free(doc);
+		EXPECT_TRUE(driver_is(bdf, drv));
+	}
+
+	/* Held by another /dev/hwpt file: this test's. */
+	if (!edu_find(EDU_SINGLETON, &s))
+		SKIP("no singleton edu");
+	fd = hwpt_open(O_RDWR);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, bind_dev(fd, s.bdf, NULL));
+	doc = run(_metadata, &rc, "hwptctl info %s", s.bdf);
+	EXPECT_EQ(1, rc);
+	snprintf(want, sizeof(want), "EBUSY binding %s: bound to hwpt already",
+		 s.bdf);
+	EXPECT_TRUE(starts(doc, "error", want));
+	json_free(doc);
+	close(fd);
+}
+
+/* ---- exercise ---- */
+
+/* Every step passed, and their names in order are @names (count @n). */
+static void check_steps(struct __test_metadata *_metadata,
+			const struct json *doc, const char *const *names,
+			size_t n)
+{
+	const struct json *st = json_get(doc, "steps");
+	size_t i = 0;
+
+	ASSERT_NONNULL(st);
+	for (st = st->child; st; st = st->next, i++) {
+		if (json_bool(st, "ok") != 1)
+			TH_LOG("step %zu %s: %s", i,
+			       json_str(st, "step") ?: "?",
+			       json_str(st, "error") ?: "?");
+		EXPECT_EQ(1, json_bool(st, "ok"));
+		if (i < n)
+			EXPECT_STREQ(names[i], json_str(st, "step"));
+	}
+	EXPECT_EQ(n, i);
+	EXPECT_EQ(n, json_int(doc, "passed"));
+	EXPECT_EQ(0, json_int(doc, "failed"));
+}
+
+TEST(exercise_edu_singleton)
+{
+	static const char *const names[] = {
+		"bind", "edu-open", "ioas-alloc", "map", "attach",
+		"device-get", "iova-ranges", "dma", "ioas-alloc", "map",
+		"hwpt-alloc", "replace", "device-get", "dma", "detach",
+		"device-get", "destroy", "destroy", "destroy", "destroy",
+	};
+	struct edu_info s;
+	struct json *doc;
+	int rc;
+
+	if (!edu_find(EDU_SINGLETON, &s))
+		SKIP("no singleton edu");
+	doc = run(_metadata, &rc, "hwptctl exercise %s --edu", s.bdf);
+	EXPECT_EQ(0, rc);
+	EXPECT_EQ(1, json_bool(doc, "edu"));
+	EXPECT_STREQ(s.bdf, json_str(doc, "devices.0"));
+	check_steps(_metadata, doc, names, ARRAY_SIZE(names));
+	EXPECT_TRUE(has(doc, "steps.11.detail", "1 of 1 device(s) moved"));
+	json_free(doc);
+	EXPECT_FALSE(pci_has_driver(s.bdf));
+}
+
+TEST(exercise_without_dma)
+{
+	static const char *const names[] = {
+		"bind", "ioas-alloc", "map", "attach", "device-get",
+		"iova-ranges", "ioas-alloc", "map", "hwpt-alloc", "replace",
+		"device-get", "detach", "device-get", "destroy", "destroy",
+		"destroy", "destroy",
+	};
+	struct edu_info s;
+	struct json *doc;
+	int rc;
+
+	if (!edu_find(EDU_SINGLETON, &s))
+		SKIP("no singleton edu");
+	doc = run(_metadata, &rc, "hwptctl exercise %s", s.bdf);
+	EXPECT_EQ(0, rc);
+	EXPECT_EQ(0, json_bool(doc, "edu"));
+	check_steps(_metadata, doc, names, ARRAY_SIZE(names));
+	json_free(doc);
+}
+
+/* Seed 000: a replace through one function moves the whole group. */
+TEST(exercise_edu_group_replace)
+{
+	static const char *const names[] = {
+		"bind", "edu-open", "bind", "edu-open", "ioas-alloc", "map",
+		"attach", "attach", "device-get", "device-get", "iova-ranges",
+		"dma", "dma", "ioas-alloc", "map", "hwpt-alloc", "replace",
+		"device-get", "device-get", "dma", "dma", "detach", "detach",
+		"device-get", "device-get", "destroy", "destroy", "destroy",
+		"destroy", "destroy",
+	};
+	struct edu_info a, b;
+	struct json *doc;
+	int rc;
+
+	if (!edu_find_pair(EDU_TWOFN, &a, &b))
+		SKIP("no two-function edu");
+	doc = run(_metadata, &rc, "hwptctl exercise %s --edu --group",
+		  a.bdf);
+	EXPECT_EQ(0, rc);
+	EXPECT_STREQ(a.bdf, json_str(doc, "devices.0"));
+	EXPECT_STREQ(b.bdf, json_str(doc, "devices.1"));
+	EXPECT_EQ(2, json_len(json_get(doc, "devices")));
+	check_steps(_metadata, doc, names, ARRAY_SIZE(names));
+	EXPECT_TRUE(has(doc, "steps.16.detail", "2 of 2 device(s) moved"));
+	EXPECT_TRUE(has(doc, "steps.18.detail", b.bdf));
+	EXPECT_TRUE(has(doc, "steps.20.detail", b.bdf));
+	json_free(doc);
+	EXPECT_FALSE(pci_has_driver(a.bdf));
+	EXPECT_FALSE(pci_has_driver(b.bdf));
+}
+
+TEST(exercise_refusals)
+{
+	struct edu_info s;
+	struct json *doc;
+	char bdf[32];
+	int rc;
+
+	if (device_not_edu(bdf, sizeof(bdf))) {
+		doc = run(_metadata, &rc, "hwptctl exercise %s --edu",
+			  bdf);
+		EXPECT_EQ(1, rc);
+		EXPECT_TRUE(has(doc, "error", "not QEMU's edu device"));
+		json_free(doc);
+	}
+	if (!edu_find(EDU_SINGLETON, &s))
+		SKIP("no singleton edu");
+	doc = run(_metadata, &rc, "hwptctl exercise %s --group", s.bdf);
+	EXPECT_EQ(1, rc);
+	EXPECT_TRUE(has(doc, "error", "--group needs a multi-device group"));
+	json_free(doc);
+}
+
+/* ---- faults ---- */
+
+TEST(faults_injected_storm)
+{
+	static const char *const lat[] = {
+		"p50", "p90", "p99", "max",
+	};
+	const struct json *r, *a;
+	struct edu_info s;
+	struct json *doc;
+	unsigned int i;
+	int rc;
+
+	if (!debug_inject())
+		SKIP("the module was loaded without debug_inject=1");
+	if (!edu_find(EDU_SINGLETON, &s))
+		SKIP("no singleton edu");
+	doc = run(_metadata, &rc, "hwptctl faults %s --inject 100",
+		  s.bdf);
+	EXPECT_EQ(0, rc);
+	EXPECT_EQ(6, json_int(doc, "passed"));
+	EXPECT_EQ(100, json_int(doc, "injected"));
+	EXPECT_EQ(100, json_int(doc, "answered"));
+	EXPECT_EQ(100, json_int(doc, "faults.reported"));
+	EXPECT_EQ(100, json_int(doc, "faults.success"));
+	EXPECT_EQ(0, json_int(doc, "faults.invalid"));
+	EXPECT_EQ(0, json_int(doc, "faults.auto"));
+	EXPECT_EQ(0, json_int(doc, "faults.pending"));
+	EXPECT_EQ(1, json_bool(doc, "faults.adds_up"));
+	EXPECT_EQ(0, json_len(json_get(doc, "groups")));
+	r = json_get(doc, "latency_us.inject_to_read");
+	a = json_get(doc, "latency_us.inject_to_answer");
+	ASSERT_NONNULL(r);
+	ASSERT_NONNULL(a);
+	EXPECT_EQ(100, json_int(r, "samples"));
+	EXPECT_EQ(100, json_int(a, "samples"));
+	for (i = 0; i < ARRAY_SIZE(lat); i++) {
+		/* Percentiles grow; each group is answered after its read. */
+		if (i)
+			EXPECT_LE(json_int(r, lat[i - 1]), json_int(r, lat[i]));
+		EXPECT_GE(json_int(r, lat[i]), 0);
+		EXPECT_LE(json_int(r, lat[i]), json_int(a, lat[i]));
+	}
+	json_free(doc);
+	EXPECT_FALSE(pci_has_driver(s.bdf));
+}
+
+TEST(faults_shown_and_answered_invalid)
+{
+	const struct json *g;
+	struct edu_info s;
+	struct json *doc;
+	int rc, n = 0;
+
+	if (!debug_inject())
+		SKIP("the module was loaded without debug_inject=1");
+	if (!edu_find(EDU_SINGLETON, &s))
+		SKIP("no singleton edu");
+	doc = run(_metadata, &rc,
+		  "hwptctl faults %s --inject 20 --pages 4 --respond invalid -v",
+		  s.bdf);
+	EXPECT_EQ(0, rc);
+	EXPECT_EQ(20, json_int(doc, "faults.invalid"));
+	EXPECT_EQ(0, json_int(doc, "faults.success"));
+	EXPECT_EQ(20, json_len(json_get(doc, "groups")));
+	for (g = json_get(doc, "groups.0"); g; g = g->next, n++) {
+		EXPECT_EQ(4, json_int(g, "pages"));
+		EXPECT_EQ(1, json_int(g, "dev_id"));
+		EXPECT_STREQ("rw", json_str(g, "perm"));
+		EXPECT_STREQ("invalid", json_str(g, "response"));
+		EXPECT_TRUE(json_null(g, "pasid"));
+		EXPECT_LE(json_int(g, "read_us"), json_int(g, "answer_us"));
+	}
+	EXPECT_EQ(20, n);
+	json_free(doc);
+}
+
+/* No fault comes without injection; without debug_inject=1 it says so. */
+TEST(faults_quiet_or_refused)
+{
+	struct edu_info s;
+	struct json *doc;
+	int rc;
+
+	if (!edu_find(EDU_SINGLETON, &s))
+		SKIP("no singleton edu");
+	doc = run(_metadata, &rc, "hwptctl faults %s --timeout 1", s.bdf);
+	if (debug_inject()) {
+		EXPECT_EQ(0, rc);
+		EXPECT_EQ(0, json_int(doc, "answered"));
+		EXPECT_EQ(0, json_len(json_get(doc, "groups")));
+		EXPECT_EQ(0, json_int(doc, "faults.reported"));
+	} else {
+		EXPECT_EQ(1, rc);
+		EXPECT_TRUE(has(doc, "error", "debug_inject=1"));
+	}
+	json_free(doc);
+	doc = run(_metadata, &rc, "hwptctl faults %s --inject 5", s.bdf);
+	EXPECT_EQ(!debug_inject(), rc);
+	if (rc)
+		EXPECT_TRUE(has(doc, "error", "debug_inject=1"));
+	json_free(doc);
+}
+
+/* ---- load and unload (last: the module is reloaded as it was) ---- */
+
+TEST(unload_and_load)
+{
+	const char *params;
+	struct json *doc;
+	char want[64];
+	int rc;
+
+	if (access("/hwpt.ko", R_OK))
+		SKIP("no /hwpt.ko to load again");
+	params = debug_inject() ? "debug_inject=1" : "";
+
+	doc = run(_metadata, &rc, "hwptctl unload");
+	EXPECT_EQ(0, rc);
+	json_free(doc);
+	ASSERT_NE(0, access(SYS_MODULE, F_OK));
+	doc = run(_metadata, &rc, "hwptctl unload");
+	EXPECT_EQ(1, rc);
+	EXPECT_TRUE(starts(doc, "error", "ENOENT unloading hwpt: hwpt is not loaded"));
+	json_free(doc);
+	doc = run(_metadata, &rc, "hwptctl status");
+	EXPECT_EQ(1, rc);
+	EXPECT_EQ(0, json_bool(doc, "module.loaded"));
+	EXPECT_TRUE(has(doc, "problems.0.problem", "not installed"));
+	json_free(doc);
+	doc = run(_metadata, &rc, "hwptctl load");
+	EXPECT_EQ(1, rc);
+	EXPECT_TRUE(starts(doc, "error", "ENOENT loading hwpt: "));
+	EXPECT_TRUE(has(doc, "error", "--path"));
+	json_free(doc);
+
+	doc = run(_metadata, &rc, "hwptctl load --path /hwpt.ko %s",
+		  params);
+	ASSERT_EQ(0, rc);
+	EXPECT_STREQ(params, json_str(doc, "parameters"));
+	EXPECT_STREQ("sysfs", json_str(doc, "via"));
+	json_free(doc);
+	ASSERT_EQ(0, access(SYS_MODULE, F_OK));
+	EXPECT_TRUE(debug_inject() == !!params[0]);
+	doc = run(_metadata, &rc, "hwptctl load --path /hwpt.ko");
+	EXPECT_EQ(1, rc);
+	snprintf(want, sizeof(want), "EEXIST loading /hwpt.ko: ");
+	EXPECT_TRUE(starts(doc, "error", want));
+	json_free(doc);
+	doc = run(_metadata, &rc, "hwptctl load --path /nonexistent.ko");
+	EXPECT_EQ(1, rc);
+	EXPECT_TRUE(has(doc, "error", "no such file"));
+	json_free(doc);
+}
+
+TEST_HARNESS_MAIN
