@@ -17,6 +17,7 @@ struct hwpt_ctx {
 enum lh_op {
 	LH_OPEN,
 	LH_INFO,
+	LH_HW_INFO,
 	LH_BIND,
 	LH_DEVICE,		/* any other command on a device */
 	LH_ATTACH,

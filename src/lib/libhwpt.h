@@ -70,6 +70,18 @@ const char *hwpt_version_str(uint32_t module_version, char *buf, size_t len);
 
 /* ---- Devices ---- */
 
+/*
+ * HWPT_GET_HW_INFO: what the IOMMU serving @dev_id exposes. Its registers
+ * go to @data (room for @len bytes) in the layout out->out_data_type names,
+ * out->data_len says how many bytes there are; the rest is in *@out.
+ */
+int hwpt_get_hw_info(struct hwpt_ctx *ctx, uint32_t dev_id, void *data,
+		     uint32_t len, struct hwpt_hw_info *out);
+/* enum hwpt_hw_info_type as a name: "intel-vtd", "amd-vi", ... */
+const char *hwpt_hw_info_type_name(uint32_t type);
+/* Every HWPT_HW_CAP_* bit this library knows; count in *@n. */
+const struct hwpt_cap_desc *hwpt_hw_caps(size_t *n);
+
 /* Bind PCI device @name ("0000:01:00.0"); its ID in *@dev_id. */
 int hwpt_device_bind(struct hwpt_ctx *ctx, const char *name,
 		     uint32_t *dev_id);

@@ -22,12 +22,46 @@ static const struct hwpt_cap_desc lh_caps[] = {
 	  "fault injection on (debug_inject=1)" },
 	{ HWPT_CAP_COHERENCY_QUERY, "coherency-query",
 	  "per-device cache coherency capability" },
+	{ HWPT_CAP_DIRTY_RECORDING, "dirty-recording",
+	  "the kernel can record IOMMU dirty bits for a module" },
+};
+
+static const struct hwpt_cap_desc lh_hw_caps[] = {
+	{ HWPT_HW_CAP_DIRTY_TRACKING, "dirty-tracking",
+	  "the IOMMU can track the pages devices write" },
+	{ HWPT_HW_CAP_PCI_PASID_EXEC, "pasid-exec",
+	  "the device's PASID capability has Execute" },
+	{ HWPT_HW_CAP_PCI_PASID_PRIV, "pasid-priv",
+	  "the device's PASID capability has Privileged Mode" },
+	{ HWPT_HW_CAP_PCI_ATS_NOT_SUPPORTED, "ats-not-supported",
+	  "the device has no ATS" },
 };
 
 const struct hwpt_cap_desc *hwpt_caps(size_t *n)
 {
 	*n = ARRAY_SIZE(lh_caps);
 	return lh_caps;
+}
+
+const struct hwpt_cap_desc *hwpt_hw_caps(size_t *n)
+{
+	*n = ARRAY_SIZE(lh_hw_caps);
+	return lh_hw_caps;
+}
+
+const char *hwpt_hw_info_type_name(uint32_t type)
+{
+	switch (type) {
+	case HWPT_HW_INFO_TYPE_NONE:
+		return "none";
+	case HWPT_HW_INFO_TYPE_INTEL_VTD:
+		return "intel-vtd";
+	case HWPT_HW_INFO_TYPE_ARM_SMMUV3:
+		return "arm-smmuv3";
+	case HWPT_HW_INFO_TYPE_AMD:
+		return "amd-vi";
+	}
+	return "unknown";
 }
 
 const char *hwpt_iopf_api_name(uint32_t api)
@@ -57,6 +91,22 @@ int hwpt_get_info(struct hwpt_ctx *ctx, struct hwpt_get_info *info)
 	info->size = sizeof(*info);
 	rc = lh_ioctl(ctx, HWPT_GET_INFO, info);
 	return rc ? lh_fail(ctx, rc, LH_INFO, "getting the module's info") : 0;
+}
+
+int hwpt_get_hw_info(struct hwpt_ctx *ctx, uint32_t dev_id, void *data,
+		     uint32_t len, struct hwpt_hw_info *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	out->dev_id = dev_id;
+	out->data_len = len;
+	out->data_uptr = (uintptr_t)data;
+	rc = lh_ioctl(ctx, HWPT_GET_HW_INFO, out);
+	return rc ? lh_fail(ctx, rc, LH_HW_INFO,
+			    "getting the IOMMU hardware info of device %u",
+			    dev_id) : 0;
 }
 
 int hwpt_device_bind(struct hwpt_ctx *ctx, const char *name, uint32_t *dev_id)
