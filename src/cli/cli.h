@@ -47,6 +47,13 @@ bool cli_operands(int argc, int n);
 /* Open /dev/hwpt; NULL after reporting why. */
 struct hwpt_ctx *cli_open(void);
 
+/*
+ * The names of the bits of @caps as the JSON array @key ("bitN" for those
+ * @table does not know); on the terminal each bit of @table, [x] if set.
+ */
+void cli_print_caps(const char *key, uint64_t caps,
+		    const struct hwpt_cap_desc *table, size_t n);
+
 /* The module's GET_INFO ("get_info"): versions, capabilities by name. */
 void cli_print_info(const struct hwpt_get_info *info);
 

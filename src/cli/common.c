@@ -31,11 +31,37 @@ const char *cli_err(struct hwpt_ctx *ctx, int rc)
 	return rc ? hwpt_strerror(ctx) : NULL;
 }
 
+void cli_print_caps(const char *key, uint64_t caps,
+		    const struct hwpt_cap_desc *table, size_t n)
+{
+	uint64_t known = 0;
+	char name[16];
+	size_t i;
+
+	out_arr(key);
+	for (i = 0; i < n; i++) {
+		bool on = caps & table[i].bit;
+
+		known |= table[i].bit;
+		if (on)
+			out_str(NULL, NULL, table[i].name);
+		out_text("  [%c] %-20s %s\n", on ? 'x' : ' ', table[i].name,
+			 table[i].what);
+	}
+	for (i = 0; i < 64; i++) {
+		if (!(caps & ~known & (1ULL << i)))
+			continue;
+		snprintf(name, sizeof(name), "bit%zu", i);
+		out_str(NULL, "  [x] %-20s (unknown to this hwptctl)\n", name);
+	}
+	out_end();
+}
+
 void cli_print_info(const struct hwpt_get_info *info)
 {
 	const struct hwpt_cap_desc *caps;
 	char v[32];
-	size_t i, n;
+	size_t n;
 
 	caps = hwpt_caps(&n);
 	out_obj("get_info");
@@ -46,16 +72,7 @@ void cli_print_info(const struct hwpt_get_info *info)
 		hwpt_iopf_api_name(info->iopf_api));
 	out_uint("caps", NULL, info->caps);
 	out_text("capabilities:\n");
-	out_arr("cap_names");
-	for (i = 0; i < n; i++) {
-		bool on = info->caps & caps[i].bit;
-
-		if (on)
-			out_str(NULL, NULL, caps[i].name);
-		out_text("  [%c] %-20s %s\n", on ? 'x' : ' ', caps[i].name,
-			 caps[i].what);
-	}
-	out_end();
+	cli_print_caps("cap_names", info->caps, caps, n);
 	out_obj("faults");
 	out_text("faults since load ");
 	out_uint("reported", "%llu reported: ", info->out_faults);

@@ -126,15 +126,67 @@ int cmd_devices(int argc, char **argv)
 	return CLI_OK;
 }
 
-/*
- * Vendor hardware info (iommufd's IOMMU_GET_HW_INFO: the IOMMU's own
- * capability registers) has no hwpt command yet. When the uAPI gains one,
- * query it here and print it as "hw_info".
- */
-static void info_hw(void)
+/* A register as a hexadecimal string (JSON numbers lose 64-bit values). */
+static void info_reg(const char *name, uint64_t v)
 {
-	out_str("hw_info", NULL, NULL);
-	out_text("hardware info  none: hwpt's uAPI has no vendor hardware info command yet\n");
+	char hex[24];
+
+	snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)v);
+	out_text("  %-12s ", name);
+	out_str(name, "%s\n", hex);
+}
+
+/* GET_HW_INFO: the serving IOMMU's registers, PASID width, capabilities. */
+static void info_hw(struct hwpt_ctx *ctx, uint32_t dev)
+{
+	const struct hwpt_cap_desc *caps;
+	union {
+		struct hwpt_hw_info_vtd vtd;
+		struct hwpt_hw_info_arm_smmuv3 smmu;
+		struct hwpt_hw_info_amd amd;
+	} r;
+	struct hwpt_hw_info hw;
+	char idr[8];
+	size_t n, i;
+
+	if (hwpt_get_hw_info(ctx, dev, &r, sizeof(r), &hw)) {
+		out_str("hw_info", NULL, NULL);
+		out_str("hw_info_error", "hardware info  unavailable: %s\n",
+			hwpt_strerror(ctx));
+		return;
+	}
+	out_obj("hw_info");
+	out_str("type", "hardware info  %s",
+		hwpt_hw_info_type_name(hw.out_data_type));
+	out_uint("type_id", NULL, hw.out_data_type);
+	out_uint("data_len", " (GET_HW_INFO, %llu bytes of registers)\n",
+		 hw.data_len);
+	out_obj("registers");
+	if (hw.out_data_type == HWPT_HW_INFO_TYPE_INTEL_VTD && hw.data_len) {
+		info_reg("cap_reg", r.vtd.cap_reg);
+		info_reg("ecap_reg", r.vtd.ecap_reg);
+	} else if (hw.out_data_type == HWPT_HW_INFO_TYPE_AMD && hw.data_len) {
+		info_reg("efr", r.amd.efr);
+		info_reg("efr2", r.amd.efr2);
+	} else if (hw.out_data_type == HWPT_HW_INFO_TYPE_ARM_SMMUV3 &&
+		   hw.data_len) {
+		for (i = 0; i < ARRAY_SIZE(r.smmu.idr); i++) {
+			snprintf(idr, sizeof(idr), "idr%zu", i);
+			info_reg(idr, r.smmu.idr[i]);
+		}
+		info_reg("iidr", r.smmu.iidr);
+		info_reg("aidr", r.smmu.aidr);
+	} else {
+		out_text("  (no registers: this kernel does not show them to a module)\n");
+	}
+	out_end();
+	out_uint("max_pasid_log2", "  PASID width  %llu bits\n",
+		 hw.out_max_pasid_log2);
+	out_uint("capabilities", NULL, hw.out_capabilities);
+	caps = hwpt_hw_caps(&n);
+	out_text("  device and IOMMU capabilities:\n");
+	cli_print_caps("capability_names", hw.out_capabilities, caps, n);
+	out_end();
 }
 
 int cmd_info(int argc, char **argv)
@@ -186,7 +238,7 @@ int cmd_info(int argc, char **argv)
 	if (!g.out_hwpt_id)
 		out_text("attached to    nothing (DMA blocked)\n");
 	cli_print_counts(&g);
-	info_hw();
+	info_hw(ctx, dev);
 	out_end();
 	if (hwpt_get_info(ctx, &info)) {
 		out_error("%s", hwpt_strerror(ctx));

@@ -44,8 +44,10 @@ static const struct cli_cmd cli_cmds[] = {
 	  "bind DEVICE and show its state, and the module's capabilities",
 	  "Binds DEVICE (e.g. 0000:01:00.0) and prints what HWPT_DEVICE_GET\n"
 	  "reports: IOMMU group, whether its page requests can reach a fault\n"
-	  "queue (IOPF), whether it is a virtual function, fault counts; then\n"
-	  "the module's capabilities. The device is released on exit.\n",
+	  "queue (IOPF), whether it is a virtual function, fault counts; what\n"
+	  "HWPT_GET_HW_INFO shows of the IOMMU serving it (registers, PASID\n"
+	  "width, capabilities); then the module's capabilities. The device is\n"
+	  "released on exit.\n",
 	  cmd_info },
 	{ "exercise", NULL, "DEVICE [--edu] [--group]",
 	  "bind, map, attach, allocate, replace, detach and destroy, step by step",
