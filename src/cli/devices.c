@@ -230,6 +230,11 @@ int cmd_info(int argc, char **argv)
 		 " (its page requests can reach a fault queue)\n" :
 		 " (only injected faults can reach a fault queue)\n");
 	out_bool("vf", "virtual fn     %s\n", g.out_state & HWPT_DEVICE_VF);
+	out_bool("coherent", "coherent       %s",
+		 g.out_state & HWPT_DEVICE_COHERENT);
+	out_text(g.out_state & HWPT_DEVICE_COHERENT ?
+		 " (its IOMMU can block no-snoop: ENFORCE_COHERENCY HWPTs)\n" :
+		 " (or unknown without the coherency-query capability)\n");
 	out_bool("dead", "gone           %s\n", g.out_state & HWPT_DEVICE_DEAD);
 	if (g.out_hwpt_id)
 		out_uint("hwpt_id", "attached to    HWPT %llu\n", g.out_hwpt_id);

@@ -341,6 +341,20 @@ TEST(devices_lists_every_device)
 
 /* ---- info ---- */
 
+/* DEVICE_GET's state bits of @bdf, bound in a file of the test's own. */
+static uint32_t dev_state(struct __test_metadata *_metadata, const char *bdf)
+{
+	struct hwpt_device_get g;
+	uint32_t id;
+	int fd = hwpt_open(O_RDWR);
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, bind_dev(fd, bdf, &id));
+	ASSERT_EQ(0, dev_get(fd, id, &g));
+	close(fd);
+	return g.out_state;
+}
+
 /*
  * "device.hw_info" is what GET_HW_INFO says, asked here with the device
  * bound in a file of the test's own, and names the vendor of the IOMMU
@@ -409,6 +423,8 @@ TEST(info_of_singleton)
 	EXPECT_EQ(s.group, json_int(doc, "device.iommu_group"));
 	EXPECT_EQ(1, json_int(doc, "device.group_devices_bound"));
 	EXPECT_EQ(0, json_bool(doc, "device.vf"));
+	EXPECT_EQ(!!(dev_state(_metadata, s.bdf) & HWPT_DEVICE_COHERENT),
+		  json_bool(doc, "device.coherent"));
 	EXPECT_EQ(0, json_bool(doc, "device.dead"));
 	EXPECT_NE(-1, json_bool(doc, "device.iopf"));
 	EXPECT_TRUE(json_null(doc, "device.hwpt_id"));
