@@ -133,6 +133,43 @@ latest_krel() {
 		sort -V | tail -n 1
 }
 
+# host_mirror [SUITE]: the Debian mirror the host's apt uses for SUITE
+# (bookworm, or bookworm-security); $HWPT_MIRROR and $HWPT_SECURITY_MIRROR
+# override it.
+host_mirror() {
+	local suite=${1:-bookworm} f=/etc/apt/sources.list.d/debian.sources m=
+	local def=http://deb.debian.org/debian var=HWPT_MIRROR
+
+	case $suite in
+	*-security) def=http://deb.debian.org/debian-security var=HWPT_SECURITY_MIRROR ;;
+	esac
+	if [ -n "${!var:-}" ]; then
+		echo "${!var}"
+		return
+	fi
+	[ ! -f "$f" ] || m=$(awk -v suite="$suite" '
+		BEGIN { RS = ""; FS = "\n" }
+		{
+			uri = ""; ok = 0
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^URIs:/) { split($i, a, /[ \t]+/); uri = a[2] }
+				if ($i ~ /^Suites:/) {
+					n = split($i, w, /[ \t]+/)
+					for (j = 2; j <= n; j++) if (w[j] == suite) ok = 1
+				}
+			}
+			if (ok && uri != "") { print uri; exit }
+		}' "$f")
+	[ -n "$m" ] || m=$(awk -v suite="$suite" '
+		$1 == "deb" {
+			i = 2
+			if ($2 ~ /^\[/) { while (i < NF && $i !~ /\]$/) i++; i++ }
+			if ($(i + 1) == suite) { print $i; exit }
+		}' \
+		/etc/apt/sources.list 2>/dev/null)
+	echo "${m:-$def}"
+}
+
 # copy_tree DEST: copy the source tree (tracked and new files, as git
 # sees them; not build/, not ignored build products) to DEST.
 copy_tree() {

@@ -17,29 +17,6 @@ pkgs=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static:arm64
 )
 
-# host_mirror: the Debian mirror the host's apt uses for bookworm.
-host_mirror() {
-	local f=/etc/apt/sources.list.d/debian.sources m=
-
-	if [ -n "${HWPT_MIRROR:-}" ]; then
-		echo "$HWPT_MIRROR"
-		return
-	fi
-	[ ! -f "$f" ] || m=$(awk '
-		BEGIN { RS = ""; FS = "\n" }
-		{
-			uri = ""; ok = 0
-			for (i = 1; i <= NF; i++) {
-				if ($i ~ /^URIs:/) { split($i, a, /[ \t]+/); uri = a[2] }
-				if ($i ~ /^Suites:/ && $i ~ /[ \t]bookworm([ \t]|$)/) ok = 1
-			}
-			if (ok && uri != "") { print uri; exit }
-		}' "$f")
-	[ -n "$m" ] || m=$(sed -nE 's/^deb +(\[[^]]*\] +)?([^ ]+) +bookworm( .*)?$/\2/p' \
-		/etc/apt/sources.list 2>/dev/null | head -n 1)
-	echo "${m:-http://deb.debian.org/debian}"
-}
-
 # missing PKG...: print the packages not installed in the chroot.
 missing() {
 	local have p
