@@ -3,6 +3,8 @@
 #   make [KDIR=/path/to/kernel/headers]   probe the kernel, build hwpt.ko
 #   make check                             run every test tier
 #   make demo                              boot a VM and show hwpt working
+#   make install [DESTDIR=] [PREFIX=]      sources for DKMS, header, library, tool
+#   make install-dkms                      sources, then dkms install
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 CONFTEST_H := src/module/conftest.h
@@ -31,17 +33,41 @@ clean:
 unit:
 	$(MAKE) -C tests/unit check
 
-# Module sources for DKMS, which builds and installs for the running kernel
-# and rebuilds on every kernel upgrade.
-install-dkms:
+# make install [DESTDIR=...] [PREFIX=/usr/local] [LIBDIR=...]: the module's
+# sources for DKMS in /usr/src/hwpt-VERSION (DKMS's source tree, whatever
+# the prefix), the uAPI header, and libhwpt and hwptctl through their own
+# Makefiles' install targets, where those exist. scripts/package.sh splits
+# what this installs into the Debian packages.
+PREFIX ?= /usr/local
+USER_DIRS := $(patsubst %/Makefile,%,$(wildcard src/lib/Makefile src/cli/Makefile))
+
+install: install-src install-headers
+	set -e; for d in $(USER_DIRS); do \
+		$(MAKE) -C $$d install DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)'; \
+	done
+
+# The one list of the files DKMS builds the module from.
+install-src:
 	rm -rf $(DKMS_SRC)
-	mkdir -p $(DKMS_SRC)/src/module/conftest $(DKMS_SRC)/include/uapi/linux
-	cp Kbuild Makefile dkms.conf $(DKMS_SRC)/
-	cp include/uapi/linux/hwpt.h $(DKMS_SRC)/include/uapi/linux/
-	cp src/module/*.[ch] src/module/conftest.sh $(DKMS_SRC)/src/module/
-	cp src/module/conftest/* $(DKMS_SRC)/src/module/conftest/
-	rm -f $(DKMS_SRC)/src/module/conftest.h
-	dkms install hwpt/$(VERSION)
+	install -d $(DKMS_SRC)/src/module/conftest $(DKMS_SRC)/include/uapi/linux
+	install -m 0644 Kbuild Makefile dkms.conf $(DKMS_SRC)/
+	install -m 0644 include/uapi/linux/hwpt.h $(DKMS_SRC)/include/uapi/linux/
+	install -m 0644 $(filter-out $(CONFTEST_H),$(wildcard src/module/*.[ch])) \
+		$(DKMS_SRC)/src/module/
+	install -m 0755 src/module/conftest.sh $(DKMS_SRC)/src/module/
+	install -m 0644 src/module/conftest/* $(DKMS_SRC)/src/module/conftest/
+
+install-headers:
+	install -D -m 0644 include/uapi/linux/hwpt.h $(DESTDIR)$(PREFIX)/include/linux/hwpt.h
+
+# The sources, then DKMS builds and installs the module for the running
+# kernel (and rebuilds it on every kernel upgrade). A registration of the
+# same version, from an earlier install, goes first.
+install-dkms:
+	if [ -n "$$(dkms status -m hwpt -v $(VERSION))" ]; then \
+		dkms remove -m hwpt -v $(VERSION) --all; fi
+	$(MAKE) install-src DESTDIR=
+	dkms install -m hwpt -v $(VERSION)
 
 check:
 	scripts/check.sh
@@ -49,4 +75,5 @@ check:
 demo:
 	scripts/demo.sh
 
-.PHONY: all module clean-module clean unit install-dkms check demo
+.PHONY: all module clean-module clean unit install install-src install-headers \
+	install-dkms check demo
