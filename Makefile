@@ -5,6 +5,7 @@
 #   make demo                              boot a VM and show hwpt working
 #   make install [DESTDIR=] [PREFIX=]      sources for DKMS, header, library, tool
 #   make install-dkms                      sources, then dkms install
+#   make deb                               Debian packages in build/deb
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 CONFTEST_H := src/module/conftest.h
@@ -69,6 +70,10 @@ install-dkms:
 	$(MAKE) install-src DESTDIR=
 	dkms install -m hwpt -v $(VERSION)
 
+# Debian packages hwpt-dkms and hwpt-tools, in build/deb.
+deb:
+	scripts/package.sh
+
 check:
 	scripts/check.sh
 
@@ -76,4 +81,4 @@ demo:
 	scripts/demo.sh
 
 .PHONY: all module clean-module clean unit install install-src install-headers \
-	install-dkms check demo
+	install-dkms deb check demo
