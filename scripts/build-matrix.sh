@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Tier 2: build the module for every kernel of $HWPT_KERNELS, package it
-# with DKMS for each, and run checkpatch once. Installs and fetches what
+# with DKMS for each, run checkpatch once, and test the Debian packages
+# across a kernel upgrade (dkms-upgrade-test.sh). Installs and fetches what
 # is missing first. Prints one "ok - ..." or "not ok - ..." line per case
 # and "N passed, N failed" last; exits nonzero if any case failed.
 # The host kernels and the sid kernels are built side by side.
@@ -67,6 +68,18 @@ for id in $HWPT_KERNELS; do
 done
 n=$((n + 1))
 host+=("$n|checkpatch|$BUILD/checkpatch.log|checkpatch.sh|")
+# The Debian packages on bookworm, and DKMS rebuilding the module when a
+# kernel is installed: needs both host kernels. The lanes are only queues:
+# it goes last in the one with fewer cases.
+if [[ " $HWPT_KERNELS " = *" 6.1 "* && " $HWPT_KERNELS " = *" 6.12 "* ]]; then
+	n=$((n + 1))
+	c="$n|deb packages, dkms upgrade 6.1 -> 6.12|$BUILD/dkms-upgrade/log|dkms-upgrade-test.sh|"
+	if [ ${#sid[@]} -le ${#host[@]} ]; then
+		sid+=("$c")
+	else
+		host+=("$c")
+	fi
+fi
 
 log "building: $HWPT_KERNELS"
 t0=$SECONDS

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Install on the (Debian bookworm) host what building and testing needs:
-# the toolchain, sparse, dkms, debootstrap for the sid chroot, busybox and
-# cpio for the guests' initramfs, and the headers of the host-built
-# kernels (6.1 and 6.12).
+# the toolchain, sparse, dkms, debootstrap for the sid chroot and the
+# bookworm test system, dpkg-dev for the Debian packages, busybox and cpio
+# for the guests' initramfs, and the headers of the host-built kernels
+# (6.1 and 6.12).
 # Quick and quiet when everything is there already.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
@@ -12,7 +13,7 @@ set -euo pipefail
 
 pkgs=(
 	build-essential libc6-dev sparse dkms kmod libelf-dev bc bison flex
-	debootstrap debian-archive-keyring
+	debootstrap debian-archive-keyring dpkg-dev binutils util-linux
 	cpio zstd xz-utils busybox-static rsync git
 )
 
