@@ -3,7 +3,7 @@
 #   make [KDIR=/path/to/kernel/headers]   probe the kernel, build hwpt.ko
 #   make check                             run every test tier
 #   make demo                              boot a VM and show hwpt working
-#   make install [DESTDIR=] [PREFIX=]      sources for DKMS, header, library, tool
+#   make install [DESTDIR=] [PREFIX=]      sources for DKMS, library, header, tool
 #   make install-dkms                      sources, then dkms install
 #   make deb                               Debian packages in build/deb
 #
@@ -36,13 +36,13 @@ unit:
 
 # make install [DESTDIR=...] [PREFIX=/usr/local] [LIBDIR=...]: the module's
 # sources for DKMS in /usr/src/hwpt-VERSION (DKMS's source tree, whatever
-# the prefix), the uAPI header, and libhwpt and hwptctl through their own
-# Makefiles' install targets, where those exist. scripts/package.sh splits
+# the prefix), and libhwpt (with the uAPI header) and hwptctl through their
+# own Makefiles' install targets. scripts/package.sh splits
 # what this installs into the Debian packages.
 PREFIX ?= /usr/local
-USER_DIRS := $(patsubst %/Makefile,%,$(wildcard src/lib/Makefile src/cli/Makefile))
+USER_DIRS := src/lib src/cli
 
-install: install-src install-headers
+install: install-src
 	set -e; for d in $(USER_DIRS); do \
 		$(MAKE) -C $$d install DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)'; \
 	done
@@ -57,9 +57,6 @@ install-src:
 		$(DKMS_SRC)/src/module/
 	install -m 0755 src/module/conftest.sh $(DKMS_SRC)/src/module/
 	install -m 0644 src/module/conftest/* $(DKMS_SRC)/src/module/conftest/
-
-install-headers:
-	install -D -m 0644 include/uapi/linux/hwpt.h $(DESTDIR)$(PREFIX)/include/linux/hwpt.h
 
 # The sources, then DKMS builds and installs the module for the running
 # kernel (and rebuilds it on every kernel upgrade). A registration of the
@@ -80,5 +77,5 @@ check:
 demo:
 	scripts/demo.sh
 
-.PHONY: all module clean-module clean unit install install-src install-headers \
+.PHONY: all module clean-module clean unit install install-src \
 	install-dkms deb check demo

@@ -15,6 +15,7 @@ pkgs=(
 	build-essential libc6-dev sparse dkms kmod libelf-dev bc bison flex
 	debootstrap debian-archive-keyring dpkg-dev binutils util-linux
 	cpio zstd xz-utils busybox-static rsync git
+	libkmod-dev pkg-config
 )
 
 # missing PKG...: print the packages that are not installed.
