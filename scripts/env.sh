@@ -222,3 +222,18 @@ find_module() {
 		[ "${b//-/_}" = "$n" ] && { echo "$f"; return; }
 	done < <(find "$KMODDIR" -name '*.ko*')
 }
+
+# kernel_provides NAME: how the loaded kernel provides module NAME:
+# "module" (a file under $KMODDIR), "builtin" (in modules.builtin) or
+# nothing, with exit status 1.
+kernel_provides() {
+	local n=${1//-/_}
+
+	if [ -n "$(find_module "$n")" ]; then
+		echo module
+	elif grep -Eq "/${n//_/[-_]}\.ko\$" "$KMODDIR/modules.builtin" 2>/dev/null; then
+		echo builtin
+	else
+		return 1
+	fi
+}

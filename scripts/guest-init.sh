@@ -9,6 +9,8 @@
 #   hwpt_tests=a,b    run only these /guest binaries (default: all of them)
 #   hwpt_load=0       do not load /hwpt.ko
 #   hwpt_rmmod=0      do not unload it after the tests
+#   hwpt_kmods=a,b    kernel modules to load first, from /lib/modules/kmods
+#                     (mkinitramfs.sh), e.g. the variant's IOMMU driver
 # When /hwpt-cmd exists (scripts/vm-run.sh appends it as a second cpio
 # archive when given a guest command), it is run with sh instead of the
 # tests.
@@ -16,6 +18,8 @@
 # Everything is written line by line to /dev/kmsg with the tag "G: ": on
 # some machines userspace output to the serial tty is lost at poweroff,
 # kernel messages are not. The lines scripts/vm-run.sh looks for:
+#   HWPT-KMOD-FAILED <name>    a module of hwpt_kmods did not load
+#   HWPT-NO-GROUP <bdf>        a test device the IOMMU does not translate
 #   HWPT-TAINT-BEFORE=<n>      /proc/sys/kernel/tainted before insmod
 #   HWPT-TEST-BEGIN <name>     around each guest test binary's output
 #   HWPT-TEST-END <name> rc=<exit status>
@@ -65,19 +69,48 @@ kmsg_pid=$!
 exec > /tmp/out 2>&1
 
 set -f
-params='' tests='' load=1 rmmod=1
+params='' tests='' load=1 rmmod=1 kmods=''
 for a in $(cat /proc/cmdline); do
 	case $a in
 	hwpt.*=*)	params="$params ${a#hwpt.}" ;;
 	hwpt_tests=*)	tests=$(echo "${a#*=}" | tr , ' ') ;;
 	hwpt_load=*)	load=${a#*=} ;;
 	hwpt_rmmod=*)	rmmod=${a#*=} ;;
+	hwpt_kmods=*)	kmods=$(echo "${a#*=}" | tr , ' ') ;;
 	esac
 done
 set +f
 
 echo "HWPT-VM-BOOT $(uname -r) $(uname -m) ncpus=$(nproc)"
 echo "HWPT-CMDLINE $(cat /proc/cmdline)"
+
+rc=0
+
+# The variant's kernel modules (with their dependencies, in order), before
+# the topology: an IOMMU driver loaded now probes the devices already
+# there when it registers. Its IOMMU must then be in /sys/class/iommu.
+if [ -n "$kmods" ]; then
+	for m in $kmods; do
+		if [ ! -f "/lib/modules/kmods/$m.order" ]; then
+			echo "HWPT-KMOD-FAILED $m (not in the initramfs)"
+			rc=1
+			continue
+		fi
+		for d in $(cat "/lib/modules/kmods/$m.order"); do
+			[ -d "/sys/module/$d" ] && continue
+			insmod "/lib/modules/kmods/$d.ko" ||
+				{ echo "HWPT-KMOD-FAILED $d"; rc=1; }
+		done
+		[ -d "/sys/module/$m" ] && echo "HWPT-KMOD $m loaded"
+	done
+	i=0
+	while [ -z "$(ls /sys/class/iommu 2>/dev/null)" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$(ls /sys/class/iommu 2>/dev/null)" ] ||
+		{ echo "HWPT-KMOD-FAILED $kmods (no IOMMU registered)"; rc=1; }
+fi
 
 # The PCI devices and IOMMU groups, for the log (few forks: slow on TCG).
 topology() {
@@ -96,6 +129,12 @@ topology() {
 		read -r cls < "$d/class"
 		echo "HWPT-PCI ${d##*/} ${v#0x}:${dev#0x} class=${cls#0x}" \
 			"group=$g driver=$drv"
+		# The test devices (edu, iommu-testdev) of every variant are
+		# behind the IOMMU: without a group the tests would only skip.
+		case ${v#0x}:${dev#0x}:$g in
+		1234:11e8:-|1b36:0005:-)
+			echo "HWPT-NO-GROUP ${d##*/}: a test device in no IOMMU group" ;;
+		esac
 	done
 	for g in /sys/kernel/iommu_groups/*; do
 		[ -d "$g/devices" ] || continue
@@ -112,7 +151,6 @@ topology() {
 }
 topology
 
-rc=0
 echo "HWPT-TAINT-BEFORE=$(cat /proc/sys/kernel/tainted)"
 
 loaded=0

@@ -6,7 +6,8 @@
 # busybox of the kernel's architecture, build/ID/hwpt.ko (and the modules it
 # depends on, from the kernel's unpacked modules), the guest test programs
 # build/guest-ARCH/* in /guest, the tools build/guest-ARCH/tools/* in
-# /usr/bin, and scripts/guest-init.sh as /init.
+# /usr/bin, the kernel modules some VM variants need (GUEST_KMODS below)
+# in /lib/modules/kmods, and scripts/guest-init.sh as /init.
 #
 # Needs: scripts/build-module.sh ID and scripts/build-guest.sh ARCH first.
 # HWPT_KO=PATH packs another module file as hwpt.ko (e.g. a test stub).
@@ -70,11 +71,22 @@ find_busybox() {
 	die "no arm64 busybox in busybox-static:arm64"
 }
 
+# unpack_ko FILE OUT: the module FILE, compressed or not, as OUT.
+unpack_ko() {
+	case $1 in
+	*.ko)		cp "$1" "$2" ;;
+	*.ko.xz)	xz -dc "$1" > "$2" ;;
+	*.ko.zst)	zstd -qdc "$1" > "$2" ;;
+	*.ko.gz)	gzip -dc "$1" > "$2" ;;
+	*)		die "unknown module format: $1" ;;
+	esac
+}
+
 # add_deps KO: put the modules KO depends on, recursively, into
 # $stage/lib/modules/deps in load order (dependencies first).
 declare -A seen=()
 add_deps() {
-	local d f out
+	local d f
 
 	for d in $(modinfo -F depends "$1" | tr , ' '); do
 		[ -z "${seen[$d]:-}" ] || continue
@@ -82,17 +94,33 @@ add_deps() {
 		f=$(find_module "$d")
 		[ -n "$f" ] || die "module $d (needed by ${1##*/}) not in $KMODDIR"
 		add_deps "$f"
-		out=$stage/lib/modules/deps/$d.ko
-		case $f in
-		*.ko)		cp "$f" "$out" ;;
-		*.ko.xz)	xz -dc "$f" > "$out" ;;
-		*.ko.zst)	zstd -qdc "$f" > "$out" ;;
-		*.ko.gz)	gzip -dc "$f" > "$out" ;;
-		*)		die "unknown module format: $f" ;;
-		esac
+		unpack_ko "$f" "$stage/lib/modules/deps/$d.ko"
 		echo "$d.ko" >> "$stage/lib/modules/deps/order"
 		log "  with dependency $d"
 	done
+}
+
+# Kernel modules a VM variant has the guest's /init load before anything
+# else (vm-run.sh passes hwpt_kmods=NAME,...): virtio_iommu, which Debian
+# builds as a module (6.12, 7.2; 6.1 does not build it). Packed when the
+# kernel has them as modules, as /lib/modules/kmods/NAME.ko with their
+# dependencies, and NAME.order, the load order (dependencies first).
+GUEST_KMODS="virtio_iommu"
+
+# add_kmod NAME ORDER: NAME after its dependencies into
+# $stage/lib/modules/kmods, their names appended to ORDER.
+add_kmod() {
+	local n=${1//-/_} f d
+
+	grep -qx "$n" "$2" 2>/dev/null && return 0
+	f=$(find_module "$n")
+	[ -n "$f" ] || return 0		# built in
+	for d in $(modinfo -F depends "$f" | tr , ' '); do
+		add_kmod "$d" "$2"
+	done
+	[ -f "$stage/lib/modules/kmods/$n.ko" ] ||
+		unpack_ko "$f" "$stage/lib/modules/kmods/$n.ko"
+	echo "$n" >> "$2"
 }
 
 busybox=$(find_busybox)
@@ -101,11 +129,16 @@ mkdir -p "$BUILD/$id"
 stage=$(mktemp -d "$BUILD/$id/initramfs.XXXXXX")
 trap 'rm -rf "$stage" "$stage.cpio.gz"' EXIT
 
-mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,guest,lib/modules/deps}
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,guest,lib/modules/deps,lib/modules/kmods}
 install -m 755 "$busybox" "$stage/bin/busybox"
 install -m 755 "$REPO/scripts/guest-init.sh" "$stage/init"
 install -m 644 "$ko" "$stage/hwpt.ko"
 add_deps "$ko"
+for m in $GUEST_KMODS; do
+	[ -z "$(find_module "$m")" ] && continue
+	add_kmod "$m" "$stage/lib/modules/kmods/$m.order"
+	log "  with $m for the variants that load it"
+done
 n=0
 for f in "$guest"/*; do
 	[ -f "$f" ] && [ -x "$f" ] && [ "${f##*/}" != FAILED ] || continue

@@ -28,6 +28,7 @@ function fail(msg) { whole = 1; reasons = reasons "\n# " msg }
 	else if (g ~ /^HWPT-TAINT=/) { taint = substr(g, 12) + 0; have_taint = 1 }
 	else if (g ~ /^HWPT-VM-DONE rc=/) { done = 1; done_rc = substr(g, 17) + 0 }
 	else if (g ~ /^HWPT-INSMOD-FAILED/ || g ~ /^HWPT-INSMOD-DEP-FAILED/ ||
+		 g ~ /^HWPT-KMOD-FAILED/ || g ~ /^HWPT-NO-GROUP/ ||
 		 g ~ /^HWPT-RMMOD-FAILED/)
 		fail(g)
 	else if (g ~ /^HWPT-(TEST|CMD)-BEGIN/) {
