@@ -8,16 +8,62 @@
 # in its PATH), and judge the serial log build/vm-logs/ID-VARIANT.log.
 #
 # Variants (devices: edu = QEMU's educational PCI device, no driver binds):
-#   intel-legacy  q35 + intel-iommu (legacy mode), intel_iommu=on
-#   intel-sm      q35 + intel-iommu scalable mode, intel_iommu=on,sm_on
-#   amd           q35 + amd-iommu (dma-remap=on), amd_iommu=on
-#   smmuv3        arm64 virt + SMMUv3 (7.2-arm64 only)
+#   intel-legacy    q35 + intel-iommu (legacy mode), intel_iommu=on
+#   intel-sm        q35 + intel-iommu scalable mode (second stage only),
+#                   intel_iommu=on,sm_on
+#   intel-sm-pasid  q35 + intel-iommu scalable mode with PASIDs (20 bits),
+#                   first-stage translation only, SVM (page requests) and
+#                   device IOTLB: every kernel puts hwpt's domains on
+#                   first-stage tables; intel_iommu=on,sm_on
+#   amd             q35 + amd-iommu (dma-remap=on), amd_iommu=on
+#   virtio-iommu    q35 + virtio-iommu-pci (00:08.0, boot-bypass=off): no
+#                   shim claims it, hwpt takes its generic vendor path;
+#                   6.12 and 7.2 only (Debian's 6.1 does not build
+#                   CONFIG_VIRTIO_IOMMU); no kernel command line needed
+#   smmuv3          arm64 virt + SMMUv3 (7.2-arm64 only)
 # Every variant has, on root ports, a singleton edu (01:00.0), a
 # two-function edu (02:00.0 and 02:00.1: one multi-device group without
 # aliasing) and an iommu-testdev (03:00.0, 1b36:0005); intel-legacy also
 # has two edu behind a pcie-pci-bridge (04:01.0 and 04:02.0: an aliased
 # group with the bridge; vm-notes says why the other IOMMUs cannot have
-# it). The guest's /init logs devices and groups as HWPT-PCI/HWPT-GROUP.
+# it). The guest's /init logs devices and groups as HWPT-PCI/HWPT-GROUP,
+# and fails the run if a test device is in no IOMMU group.
+#
+# Measured with QEMU 11.1.3 (vm-notes style):
+# - intel-sm-pasid: QEMU 11.1 has no x-scalable-mode/x-pasid-mode/x-flts;
+#   the properties are scalable-mode, pasid-bits (<= 20), fsts (needs
+#   scalable-mode), svm (needs fsts and device-iotlb). It reports
+#   "cap 81d2008c222f0606 ecap 8d9a20f00f4e": PASID, PSS 19, SMTS, FLTS,
+#   no SLTS, PRS, DT (intel-sm: "ecap 480080f00f4a", SLTS only). Faults
+#   read "fault reason 0x71] SM: Present bit in first-level paging entry
+#   is clear"; the IOVA aperture is 47 bits (0-0x7fffffffffff), less
+#   the MSI window 0xfee00000-0xfeefffff. Groups as intel-sm.
+# - virtio-iommu: the guest loads virtio_iommu.ko (Debian: =m; the
+#   initramfs carries it, mkinitramfs.sh) before anything else; the
+#   driver logs "virtio_iommu virtio0: input address: 39 bits" and "page
+#   mask: 0xfffffffffffff000"; /sys/class/iommu names the IOMMU by its
+#   PCI name (0000:00:08.0). QEMU describes it in an ACPI VIOT table.
+#   Groups as with Intel: 00:00.0, each root port, 00:1f.0+1f.2+1f.3,
+#   01:00.0, 02:00.0+02:00.1, 03:00.0; every group's reserved region
+#   is 0xfee00000-0xfeefffff "msi" (a bypassed MSI window, no SW_MSI);
+#   aperture 39 bits. Faults read "virtio_iommu virtio0: page fault
+#   from EP 256 at 0x700000 []" (no R/W flags from QEMU; the driver
+#   rate-limits them to 10 per 5 s).
+#   boot-bypass=off: with QEMU's default (on), an endpoint without a
+#   domain bypasses translation, and QEMU's ATTACH detaches the endpoint
+#   first, so every attach switches the device's address space twice
+#   (two memory transactions each): claiming DMA ownership took ~47 ms
+#   and lifecycle's 1000 bind/attach cycles 193 s (300 s limit), against
+#   0.2 ms and 14 s with bypass off, which also leaves no moment of
+#   untranslated DMA between detach and attach.
+# - 6.12 + virtio-iommu does not work (run it by hand; it fails): 6.12's
+#   IOMMU core gives a device a group only through dma_configure() at
+#   driver bind (iommu.c __iommu_probe_device() needs the fwspec that
+#   VIOT provides there; 7.2 calls dma_configure from iommu_init_device()),
+#   so driverless devices have no group when the module loads
+#   (HWPT-NO-GROUP), and a 6.12 virtio-iommu domain is finished only at
+#   its first attach (viommu_domain_finalise()): a map before that fails
+#   and its unwind oopses in viommu_sync_req() (NULL viommu).
 #
 # The run fails when the end marker is missing (crash, hang: the run is
 # killed after $HWPT_VM_TIMEOUT seconds, default 600), the kernel logged a
@@ -69,7 +115,7 @@ common_devs() {
 cmdline="panic=-1 oops=panic iommu.strict=1 printk.devkmsg=on"
 extra=()
 case $variant in
-intel-legacy|intel-sm|amd)
+intel-legacy|intel-sm|intel-sm-pasid|amd|virtio-iommu)
 	[ "$KARCH" = x86_64 ] || die "variant $variant needs an x86_64 kernel, $id is $KARCH"
 	qemu=qemu-system-x86_64
 	machine=(-machine q35,kernel-irqchip=split)
@@ -88,6 +134,17 @@ intel-legacy|intel-sm|amd)
 	intel-sm)
 		iommu=(-device intel-iommu,intremap=on,scalable-mode=on)
 		cmdline+=" intel_iommu=on,sm_on" ;;
+	intel-sm-pasid)
+		iommu=(-device intel-iommu,intremap=on,scalable-mode=on,pasid-bits=20,fsts=on,svm=on,device-iotlb=on)
+		cmdline+=" intel_iommu=on,sm_on" ;;
+	virtio-iommu)
+		case $(kernel_provides virtio_iommu) in
+		module)	cmdline+=" hwpt_kmods=virtio_iommu" ;;
+		builtin) ;;
+		*)	die "kernel $id has no virtio-iommu driver (CONFIG_VIRTIO_IOMMU unset)" ;;
+		esac
+		# At 00:08.0, clear of the root ports' slots (00:01-03.0).
+		iommu=(-device virtio-iommu-pci,addr=8,boot-bypass=off) ;;
 	amd)
 		# intremap=on panicked QEMU 10's guests; the DMA path needs
 		# dma-remap=on (QEMU >= 10.1).
@@ -102,7 +159,7 @@ smmuv3)
 		 -cpu max,pauth-impdef=on)
 	iommu=()
 	cmdline="console=ttyAMA0 $cmdline" ;;
-*)	die "unknown variant $variant (intel-legacy, intel-sm, amd, smmuv3)" ;;
+*)	die "unknown variant $variant (intel-legacy, intel-sm, intel-sm-pasid, amd, virtio-iommu, smmuv3)" ;;
 esac
 
 for p in ${HWPT_MODPARAMS:-}; do
