@@ -128,10 +128,18 @@ static int kmsg_open(void)
 	return fd;
 }
 
+/*
+ * A fault line of one of the IOMMU drivers: "DMAR: [DMA Write ...] ...
+ * fault", "AMD-Vi: Event logged [IO_PAGE_FAULT ...]", "arm-smmu-v3 ...:
+ * event 0x10 ...", and virtio-iommu's "virtio_iommu virtio0: page fault
+ * from EP 256 at 0x700000 []" (the driver logs it under the virtio device;
+ * QEMU 11.1 sets no R/W flag in the event).
+ */
 static bool is_iommu_fault(const char *msg)
 {
 	bool iommu = strstr(msg, "DMAR") || strstr(msg, "AMD-Vi") ||
-		     strstr(msg, "smmu") || strstr(msg, "SMMU");
+		     strstr(msg, "smmu") || strstr(msg, "SMMU") ||
+		     strstr(msg, "virtio_iommu");
 	bool fault = strcasestr(msg, "fault") || strstr(msg, "Event logged") ||
 		     strstr(msg, "event 0x");
 
@@ -199,6 +207,10 @@ static const char *iommu_vendor(void)
 			v = "smmu";
 	}
 	closedir(dir);
+	/* virtio-iommu registers under its PCI name (0000:00:08.0). */
+	if (!strcmp(v, "unknown") &&
+	    !access("/sys/bus/virtio/drivers/virtio_iommu", F_OK))
+		v = "virtio";
 	return v;
 }
 
@@ -694,6 +706,49 @@ TEST_F(single, dma_to_unmapped_iova_never_lands)
 	EXPECT_TRUE(edu_all_bytes(a, BUF, 0x11));
 	if (kfd >= 0)
 		close(kfd);
+}
+
+/*
+ * An UNMAP whose range is not aligned to its size rounded up to a power of
+ * two (two pages at an odd page) still ends every translation in it, also
+ * those the IOMMU cached just before: a DMA to its last page lands nowhere.
+ * 6.1's Intel driver flushes such a range of a first-stage domain from
+ * the aligned-down address, one page short (intel/dmar.c
+ * qi_flush_piotlb(), its WARN_ON_ONCE(!IS_ALIGNED(addr, align))).
+ */
+TEST_F(single, dma_after_unaligned_unmap_never_lands)
+{
+	uint32_t ioas;
+	uint8_t *n, *p;
+	int fd = self->fd;
+
+	NEW_BUF(n, 8 * psz, 0x11);
+	NEW_BUF(p, BUF, 0);
+	ASSERT_EQ(0, ioas_alloc(fd, &ioas));
+	ASSERT_EQ(0, map_fixed(fd, ioas, n, 3 * psz, IOVA_N, MAP_RW));
+	ASSERT_EQ(0, map_fixed(fd, ioas, n + 3 * psz, 2 * psz,
+			       IOVA_N + 3 * psz, MAP_RW));
+	ASSERT_EQ(0, map_fixed(fd, ioas, n + 5 * psz, 3 * psz,
+			       IOVA_N + 5 * psz, MAP_RW));
+	ASSERT_EQ(0, map_fixed(fd, ioas, p, BUF, IOVA_P, MAP_FIXED_R));
+	ASSERT_EQ(0, attach(fd, self->dev, ioas, NULL, NULL));
+	ASSERT_EQ(0, load_pattern(&self->e, p, 8));
+
+	/* Both pages of the middle mapping translate (and are cached). */
+	ASSERT_EQ(0, dma_out(&self->e, IOVA_N + 3 * psz));
+	ASSERT_EQ(0, dma_out(&self->e, IOVA_N + 4 * psz));
+	ASSERT_TRUE(edu_has_pattern(n + 3 * psz, DMA_LEN, 8));
+	ASSERT_TRUE(edu_has_pattern(n + 4 * psz, DMA_LEN, 8));
+
+	memset(n, 0x11, 8 * psz);
+	ASSERT_EQ(0, unmap(fd, ioas, IOVA_N + 3 * psz, 2 * psz, NULL));
+	ASSERT_EQ(0, dma_out(&self->e, IOVA_N + 3 * psz));
+	ASSERT_EQ(0, dma_out(&self->e, IOVA_N + 4 * psz));
+	EXPECT_TRUE(edu_all_bytes(n + 3 * psz, psz, 0x11));
+	EXPECT_TRUE(edu_all_bytes(n + 4 * psz, psz, 0x11));
+	/* The neighbours still translate. */
+	ASSERT_EQ(0, dma_out(&self->e, IOVA_N + 5 * psz));
+	EXPECT_TRUE(edu_has_pattern(n + 5 * psz, DMA_LEN, 8));
 }
 
 /*
