@@ -656,8 +656,14 @@ static const struct cmd_row cmds[] = {
 	{
 		ROW(HWPT_HWPT_ALLOC, struct hwpt_hwpt_alloc, __reserved2),
 		FLAGS(struct hwpt_hwpt_alloc),
-		/* fault_id must be zero without it (the Z() below). */
-		.known_flags = HWPT_HWPT_FAULT_ID_VALID,
+		/*
+		 * fault_id must be zero without it (the Z() below).
+		 * ENFORCE_COHERENCY is known: refused (EOPNOTSUPP) only
+		 * where the domain cannot enforce it, so counting it unknown
+		 * failed on every Intel variant of 7.2, where it succeeds.
+		 */
+		.known_flags = HWPT_HWPT_FAULT_ID_VALID |
+			       HWPT_HWPT_ALLOC_ENFORCE_COHERENCY,
 		.zero = {
 			Z(struct hwpt_hwpt_alloc, __reserved),
 			Z(struct hwpt_hwpt_alloc, data_type),
