@@ -173,7 +173,7 @@ TEST_F(unplug, hot_unplug_singleton)
 	ASSERT_FALSE(pci_present(bdf));
 
 	ASSERT_EQ(0, dev_get(fd, dev, &g));
-	EXPECT_EQ(HWPT_DEVICE_DEAD, g.out_state);
+	EXPECT_EQ(HWPT_DEVICE_DEAD, g.out_state & HWPT_DEVICE_DEAD);
 	EXPECT_EQ(0, g.out_hwpt_id);
 	TH_LOG("dead device: group %u, %u group devices", g.out_group_id,
 	       g.out_group_devices);
@@ -185,7 +185,7 @@ TEST_F(unplug, hot_unplug_singleton)
 	EXPECT_EQ(-ENODEV, hwpt_alloc(fd, dev, ioas, &hwpt2));
 	/* Still dead, still detached, after all that. */
 	ASSERT_EQ(0, dev_get(fd, dev, &g));
-	EXPECT_EQ(HWPT_DEVICE_DEAD, g.out_state);
+	EXPECT_EQ(HWPT_DEVICE_DEAD, g.out_state & HWPT_DEVICE_DEAD);
 	EXPECT_EQ(0, g.out_hwpt_id);
 
 	/* The HWPT it held is free now; the IOAS keeps its mappings. */
@@ -234,7 +234,7 @@ TEST_F(unplug, hot_unplug_singleton)
 		ASSERT_EQ(0, bind_dev(self->fd2, bdf, &dev2));
 		EXPECT_TRUE(driver_is(bdf, "hwpt"));
 		ASSERT_EQ(0, dev_get(self->fd2, dev2, &g));
-		EXPECT_EQ(0, g.out_state);
+		EXPECT_EQ(0, g.out_state & HWPT_DEVICE_DEAD);
 		EXPECT_EQ(pci_iommu_group(bdf), g.out_group_id);
 		ASSERT_EQ(0, ioas_alloc(self->fd2, &ioas2));
 		ASSERT_EQ(0, map_fixed(self->fd2, ioas2, a2, BUF, IOVA_A,
@@ -319,13 +319,13 @@ TEST_F(unplug, hot_unplug_one_function_of_group)
 
 	/* The unplugged function is dead and detached... */
 	ASSERT_EQ(0, dev_get(fd, dg, &g));
-	EXPECT_EQ(HWPT_DEVICE_DEAD, g.out_state);
+	EXPECT_EQ(HWPT_DEVICE_DEAD, g.out_state & HWPT_DEVICE_DEAD);
 	EXPECT_EQ(0, g.out_hwpt_id);
 	EXPECT_EQ(-ENODEV, replace(fd, dg, hwpt2, NULL, NULL));
 	EXPECT_EQ(-ENODEV, detach(fd, dg));
 	/* ...the other is alive, attached, alone in the group. */
 	ASSERT_EQ(0, dev_get(fd, ds, &g));
-	EXPECT_EQ(0, g.out_state);
+	EXPECT_EQ(0, g.out_state & HWPT_DEVICE_DEAD);
 	EXPECT_EQ(hwpt, g.out_hwpt_id);
 	EXPECT_EQ(group, g.out_group_id);
 	EXPECT_EQ(1, g.out_group_devices);
@@ -352,7 +352,7 @@ TEST_F(unplug, hot_unplug_one_function_of_group)
 	EXPECT_FALSE(pci_has_driver(gone));
 	ASSERT_EQ(0, bind_dev(fd, gone, &dg));
 	ASSERT_EQ(0, dev_get(fd, dg, &g));
-	EXPECT_EQ(0, g.out_state);
+	EXPECT_EQ(0, g.out_state & HWPT_DEVICE_DEAD);
 	EXPECT_EQ(2, g.out_group_devices);
 	EXPECT_EQ(0, g.out_hwpt_id);
 	EXPECT_EQ(-EINVAL, attach(fd, dg, ioas, NULL, NULL));
@@ -476,7 +476,7 @@ TEST_F(unplug, hot_unplug_during_replace_and_map)
 	EXPECT_EQ(0, u.bad);
 	EXPECT_LT(0, u.enodev);
 	ASSERT_EQ(0, dev_get(u.fd, u.dev, &g));
-	EXPECT_EQ(HWPT_DEVICE_DEAD, g.out_state);
+	EXPECT_EQ(HWPT_DEVICE_DEAD, g.out_state & HWPT_DEVICE_DEAD);
 	EXPECT_EQ(0, g.out_hwpt_id);
 	EXPECT_EQ(0, destroy(u.fd, u.h1));
 	EXPECT_EQ(0, destroy(u.fd, u.h2));
@@ -529,7 +529,7 @@ TEST_F(unplug, sysfs_unbind_is_unplug)
 	EXPECT_EQ(0, bus_master_of(bdf));
 
 	ASSERT_EQ(0, dev_get(fd, dev, &g));
-	EXPECT_EQ(HWPT_DEVICE_DEAD, g.out_state);
+	EXPECT_EQ(HWPT_DEVICE_DEAD, g.out_state & HWPT_DEVICE_DEAD);
 	EXPECT_EQ(0, g.out_hwpt_id);
 	EXPECT_EQ(-ENODEV, attach(fd, dev, hwpt, NULL, NULL));
 	EXPECT_EQ(-ENODEV, attach(fd, dev, ioas, NULL, NULL));
@@ -544,7 +544,7 @@ TEST_F(unplug, sysfs_unbind_is_unplug)
 	       rc ? strerror(-rc) : "accepted");
 	EXPECT_FALSE(pci_has_driver(bdf));
 	ASSERT_EQ(0, dev_get(fd, dev, &g));
-	EXPECT_EQ(HWPT_DEVICE_DEAD, g.out_state);
+	EXPECT_EQ(HWPT_DEVICE_DEAD, g.out_state & HWPT_DEVICE_DEAD);
 
 	EXPECT_EQ(0, destroy(fd, dev));
 	EXPECT_FALSE(pci_has_driver(bdf));

@@ -347,7 +347,8 @@ static bool check_bind(int fd, const void *arg, const struct row_ctx *ctx)
 	(void)ctx;
 	return cmd->out_dev_id && cmd->out_dev_id != 0xdeadbeef &&
 	       !dev_get(fd, cmd->out_dev_id, &get) && !get.out_hwpt_id &&
-	       !get.out_state && !destroy(fd, cmd->out_dev_id);
+	       !(get.out_state & HWPT_DEVICE_DEAD) &&
+	       !destroy(fd, cmd->out_dev_id);
 }
 
 /* A bound device and an IOAS; attached to a first IOAS for REPLACE. */
@@ -444,7 +445,8 @@ static bool check_device_get(int fd, const void *arg,
 
 	(void)fd;
 	(void)ctx;
-	return cmd->out_hwpt_id == 0 && cmd->out_state == 0 &&
+	return cmd->out_hwpt_id == 0 &&
+	       !(cmd->out_state & HWPT_DEVICE_DEAD) &&
 	       cmd->out_group_devices == 1 && cmd->out_faults == 0 &&
 	       cmd->out_resp_auto == 0 &&
 	       (int)cmd->out_group_id == pci_iommu_group(test_pci_dev());
