@@ -7,6 +7,7 @@
  */
 #include <linux/interval_tree_generic.h>
 #include <linux/iommu.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -100,16 +101,34 @@ static void hwpt_area_free(struct hwpt_area *area)
 }
 
 /* Unmap [iova, iova + size) of @domain, with one IOTLB flush at the end. */
+/*
+ * Unmapped and flushed in naturally aligned power-of-two pieces: 6.1's
+ * VT-d first-stage flush aligns an unaligned range's start down to its
+ * rounded-up size (intel/iommu.c:1576 -> qi_flush_piotlb(), dmar.c:1573),
+ * so the range's last page could stay in the IOTLB and a device could
+ * still write it after the unmap. Aligned pieces are flushed exactly.
+ */
 static void hwpt_domain_unmap(struct iommu_domain *domain, unsigned long iova,
 			      size_t size)
 {
 	struct iommu_iotlb_gather gather;
-	size_t unmapped;
+	size_t done = 0, chunk;
+	unsigned long cur;
 
-	iommu_iotlb_gather_init(&gather);
-	unmapped = iommu_unmap_fast(domain, iova, size, &gather);
-	iommu_iotlb_sync(domain, &gather);
-	WARN_ON(unmapped != size);
+	while (done < size) {
+		cur = iova + done;
+		chunk = cur ? 1UL << __ffs(cur) : SIZE_MAX;
+		if (chunk > size - done)
+			chunk = rounddown_pow_of_two(size - done);
+		iommu_iotlb_gather_init(&gather);
+		if (WARN_ON(iommu_unmap_fast(domain, cur, chunk, &gather) !=
+			    chunk)) {
+			iommu_iotlb_sync(domain, &gather);
+			break;
+		}
+		iommu_iotlb_sync(domain, &gather);
+		done += chunk;
+	}
 }
 
 /* Map @area into @domain in physically contiguous runs; all or nothing. */
