@@ -100,19 +100,21 @@ static void hwpt_area_free(struct hwpt_area *area)
 	kfree(area);
 }
 
-/* Unmap [iova, iova + size) of @domain, with one IOTLB flush at the end. */
 /*
- * Unmapped and flushed in naturally aligned power-of-two pieces: 6.1's
- * VT-d first-stage flush aligns an unaligned range's start down to its
- * rounded-up size (intel/iommu.c:1576 -> qi_flush_piotlb(), dmar.c:1573),
- * so the range's last page could stay in the IOTLB and a device could
- * still write it after the unmap. Aligned pieces are flushed exactly.
+ * Unmap [iova, iova + size) of @domain in naturally aligned power-of-two
+ * pieces, each flushed on its own: 6.1's VT-d first-stage flush aligns an
+ * unaligned range's start down to its rounded-up size (intel/iommu.c:1576
+ * -> qi_flush_piotlb(), dmar.c:1573), so the range's last page could stay
+ * in the IOTLB and a device could still write it after the unmap.
+ * virtio-iommu removes whole MAP requests (viommu_del_mappings()), so a
+ * piece may unmap more than asked; callers only unmap whole runs that
+ * hwpt_area_map() mapped, so it never goes past @size.
  */
 static void hwpt_domain_unmap(struct iommu_domain *domain, unsigned long iova,
 			      size_t size)
 {
 	struct iommu_iotlb_gather gather;
-	size_t done = 0, chunk;
+	size_t done = 0, chunk, n;
 	unsigned long cur;
 
 	while (done < size) {
@@ -121,13 +123,11 @@ static void hwpt_domain_unmap(struct iommu_domain *domain, unsigned long iova,
 		if (chunk > size - done)
 			chunk = rounddown_pow_of_two(size - done);
 		iommu_iotlb_gather_init(&gather);
-		if (WARN_ON(iommu_unmap_fast(domain, cur, chunk, &gather) !=
-			    chunk)) {
-			iommu_iotlb_sync(domain, &gather);
-			break;
-		}
+		n = iommu_unmap_fast(domain, cur, chunk, &gather);
 		iommu_iotlb_sync(domain, &gather);
-		done += chunk;
+		if (WARN_ON(!n || n > size - done))
+			break;
+		done += n;
 	}
 }
 
