@@ -24,6 +24,8 @@ static const struct hwpt_cap_desc lh_caps[] = {
 	  "per-device cache coherency capability" },
 	{ HWPT_CAP_DIRTY_RECORDING, "dirty-recording",
 	  "the kernel can record IOMMU dirty bits for a module" },
+	{ HWPT_CAP_NESTING, "nesting",
+	  "IOMMU drivers can make nested domains for a module (VT-d)" },
 };
 
 static const struct hwpt_cap_desc lh_hw_caps[] = {

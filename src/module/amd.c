@@ -45,4 +45,10 @@ const struct hwpt_vendor hwpt_vendor_amd = {
 	 * which may already hold a request for the old domain.
 	 */
 	.detach_drains_iopf = false,
+	/*
+	 * No nesting: 7.2 makes AMD nested domains only for an iommufd
+	 * vIOMMU object (amd/nested.c amd_iommu_alloc_domain_nested(),
+	 * built with CONFIG_AMD_IOMMU_IOMMUFD, off); 6.1 and 6.12 have none.
+	 */
+	.nest_data_type = HWPT_HWPT_DATA_NONE,
 };

@@ -30,4 +30,10 @@ const struct hwpt_vendor hwpt_vendor_arm_smmu_v3 = {
 	 * queue.
 	 */
 	.detach_drains_iopf = false,
+	/*
+	 * No nesting: SMMUv3 nested domains exist only for an iommufd vIOMMU
+	 * object (arm-smmu-v3-iommufd.c arm_vsmmu_alloc_domain_nested(),
+	 * built with CONFIG_ARM_SMMU_V3_IOMMUFD, off).
+	 */
+	.nest_data_type = HWPT_HWPT_DATA_NONE,
 };

@@ -186,6 +186,27 @@ static inline void hwpt_compat_iopf_disable(struct device *dev)
 #endif
 }
 
+/*
+ * Nest parent and nested domains from the IOMMU driver's ops, and user
+ * cache invalidation for them (compat_nest.c): 6.12 and later. Without
+ * them the three functions answer EOPNOTSUPP.
+ */
+#define HWPT_COMPAT_NESTING						\
+	((HAVE_IOMMU_OPS_DOMAIN_ALLOC_USER ||				\
+	  HAVE_IOMMU_OPS_DOMAIN_ALLOC_NESTED) &&			\
+	 HAVE_IOMMU_CACHE_INVALIDATE_USER)
+
+struct iommu_domain *hwpt_compat_nest_parent_alloc(struct device *dev);
+/* A nested domain in @parent, from @len bytes of driver data at @uptr. */
+struct iommu_domain *hwpt_compat_nested_alloc(struct device *dev,
+					      struct iommu_domain *parent,
+					      u32 type, void __user *uptr,
+					      u32 len);
+/* *@entry_num entries in, the number done out (also on an error). */
+int hwpt_compat_cache_invalidate(struct iommu_domain *domain, u32 type,
+				 void __user *uptr, u32 entry_len,
+				 u32 *entry_num);
+
 static inline u64 hwpt_compat_caps(void)
 {
 	u64 caps = 0;
@@ -210,6 +231,8 @@ static inline u64 hwpt_compat_caps(void)
 		caps |= HWPT_CAP_COHERENCY_QUERY;
 	if (HAVE_IOMMUFD_DRIVER)
 		caps |= HWPT_CAP_DIRTY_RECORDING;
+	if (HWPT_COMPAT_NESTING)
+		caps |= HWPT_CAP_NESTING;
 	return caps;
 }
 

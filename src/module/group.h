@@ -44,14 +44,18 @@ struct hwpt_ctx {
 };
 
 /*
- * A hardware page table: a paging domain filled with its IOAS's mappings.
- * Held (as a user) by every device attached to it. It never points at the
- * device it was allocated for, which may go away while the domain lives.
+ * A hardware page table: a paging domain filled with its IOAS's mappings,
+ * or a nested domain over a nest parent's. Held (as a user) by every
+ * device attached to it, and a nest parent by each of its nested HWPTs.
+ * It never points at the device it was allocated for, which may go away
+ * while the domain lives.
  */
 struct hwpt_pt {
 	struct hwpt_object obj;
 	struct hwpt_ctx *ctx;
-	struct hwpt_ioas *ioas;		/* user reference */
+	/* User reference; a nested HWPT's is its parent's, held by @parent. */
+	struct hwpt_ioas *ioas;
+	struct hwpt_pt *parent;		/* user reference; NULL: not nested */
 	struct hwpt_object *fault;	/* user reference; NULL: no faults */
 	struct hwpt_faultq *fq;		/* @fault's queue */
 	const struct hwpt_vendor *vendor;	/* of the domain's IOMMU */
@@ -60,6 +64,7 @@ struct hwpt_pt {
 	unsigned int ngroups;		/* groups attached, under ctx->lock */
 	bool auto_pt;			/* made by an attach to an IOAS */
 	bool coherent;			/* no-snoop blocked */
+	bool nest_parent;		/* may have nested HWPTs */
 };
 
 /*

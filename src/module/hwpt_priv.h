@@ -59,6 +59,7 @@ int hwpt_ioas_map_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_ioas_unmap_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_ioas_iova_ranges_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_pt_alloc_ioctl(struct hwpt_ucmd *ucmd);
+int hwpt_pt_invalidate_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_set_dirty_tracking_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_get_dirty_bitmap_ioctl(struct hwpt_ucmd *ucmd);
 int hwpt_device_bind_ioctl(struct hwpt_ucmd *ucmd);
@@ -83,7 +84,7 @@ void hwpt_ioas_remove_domain(struct hwpt_ioas *ioas, struct hwpt_pt *pt);
 
 /*
  * pagetable.c; hwpt_pt_create() under ctx->lock, @flags HWPT_PT_AUTO (an
- * automatic HWPT) and HWPT_HWPT_ALLOC_ENFORCE_COHERENCY.
+ * automatic HWPT), HWPT_HWPT_ALLOC_ENFORCE_COHERENCY and _NEST_PARENT.
  */
 #define HWPT_PT_AUTO BIT(31)
 struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,

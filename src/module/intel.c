@@ -52,4 +52,10 @@ const struct hwpt_vendor hwpt_vendor_intel = {
 	 * is zero (intel/prq.c:71). So a report may still be in flight.
 	 */
 	.detach_drains_iopf = false,
+	/*
+	 * Nested domains come from the driver's ops (intel/nested.c), if the
+	 * unit has ECAP.NEST in scalable mode (intel/iommu.h
+	 * nested_supported()).
+	 */
+	.nest_data_type = HWPT_HWPT_DATA_VTD_S1,
 };

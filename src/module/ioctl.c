@@ -44,6 +44,7 @@ union hwpt_ucmd_buffer {
 	struct hwpt_pasid pasid;
 	struct hwpt_hwpt_set_dirty_tracking set_dirty;
 	struct hwpt_hwpt_get_dirty_bitmap get_dirty;
+	struct hwpt_hwpt_invalidate invalidate;
 };
 
 struct hwpt_ioctl_op {
@@ -81,6 +82,8 @@ static const struct hwpt_ioctl_op hwpt_ioctl_ops[] = {
 		   struct hwpt_hwpt_set_dirty_tracking, __reserved),
 	HWPT_IOCTL(HWPT_GET_DIRTY_BITMAP, hwpt_get_dirty_bitmap_ioctl,
 		   struct hwpt_hwpt_get_dirty_bitmap, data),
+	HWPT_IOCTL(HWPT_INVALIDATE, hwpt_pt_invalidate_ioctl,
+		   struct hwpt_hwpt_invalidate, __reserved),
 	HWPT_IOCTL(GET_INFO, hwpt_get_info, struct hwpt_get_info,
 		   __reserved),
 	HWPT_IOCTL(DEVICE_BIND, hwpt_device_bind_ioctl,

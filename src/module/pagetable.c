@@ -9,8 +9,16 @@
 #include <linux/overflow.h>
 #include <linux/pci.h>
 #include <linux/sizes.h>
+#include <linux/uaccess.h>
 
 #include "hwpt_priv.h"
+#include "vendor.h"
+
+/* The object an HWPT holds as a user: its parent if nested, else its IOAS. */
+static struct hwpt_object *hwpt_pt_base(struct hwpt_pt *pt)
+{
+	return pt->parent ? &pt->parent->obj : &pt->ioas->obj;
+}
 
 static void hwpt_pt_destroy(struct hwpt_object *obj)
 {
@@ -19,11 +27,14 @@ static void hwpt_pt_destroy(struct hwpt_object *obj)
 
 	/* No device holds it, so no group is attached. */
 	WARN_ON(pt->ngroups);
-	mutex_lock(&ctx->lock);
-	hwpt_ioas_remove_domain(pt->ioas, pt);
-	mutex_unlock(&ctx->lock);
+	if (!pt->parent) {
+		mutex_lock(&ctx->lock);
+		hwpt_ioas_remove_domain(pt->ioas, pt);
+		mutex_unlock(&ctx->lock);
+	}
+	/* A nested domain goes before its parent's (the parent is held). */
 	iommu_domain_free(pt->domain);
-	hwpt_object_drop_user(&ctx->table, &pt->ioas->obj);
+	hwpt_object_drop_user(&ctx->table, hwpt_pt_base(pt));
 	if (pt->fault)
 		hwpt_object_drop_user(&ctx->table, pt->fault);
 }
@@ -34,6 +45,78 @@ const struct hwpt_object_type hwpt_pt_type = {
 };
 
 /*
+ * First phase of a new HWPT: the object, holding @base (its IOAS, or the
+ * parent of a nested HWPT) and @fault (a fault queue object, or NULL).
+ */
+static struct hwpt_pt *hwpt_pt_begin(struct hwpt_ctx *ctx,
+				     struct hwpt_object *base,
+				     struct hwpt_device *dev,
+				     struct hwpt_object *fault)
+{
+	struct hwpt_table *t = &ctx->table;
+	struct hwpt_pt *pt;
+	int rc;
+
+	pt = hwpt_object_alloc(t, struct hwpt_pt, &hwpt_pt_type);
+	if (IS_ERR(pt))
+		return pt;
+	pt->ctx = ctx;
+	INIT_LIST_HEAD(&pt->ioas_item);
+	pt->vendor = dev->vendor;
+	rc = hwpt_object_add_user(t, base);
+	if (rc)
+		goto err_abort;
+	if (fault) {
+		rc = hwpt_object_add_user(t, fault);
+		if (rc)
+			goto err_base;
+		pt->fault = fault;
+		pt->fq = hwpt_fault_queue_of(fault);
+	}
+	return pt;
+
+err_base:
+	hwpt_object_drop_user(t, base);
+err_abort:
+	hwpt_object_abort(t, &pt->obj);
+	return ERR_PTR(rc);
+}
+
+/* Undo hwpt_pt_begin(), and free the domain if there is one. */
+static struct hwpt_pt *hwpt_pt_unwind(struct hwpt_pt *pt, int rc)
+{
+	struct hwpt_table *t = &pt->ctx->table;
+
+	if (pt->domain)
+		iommu_domain_free(pt->domain);
+	if (pt->fault)
+		hwpt_object_drop_user(t, pt->fault);
+	hwpt_object_drop_user(t, hwpt_pt_base(pt));
+	hwpt_object_abort(t, &pt->obj);
+	return ERR_PTR(rc);
+}
+
+/*
+ * Give @pt its new @domain, unless allocating it failed (or the injected
+ * failure is due: then the domain is freed).
+ */
+static int hwpt_pt_set_domain(struct hwpt_pt *pt, struct hwpt_device *dev,
+			      struct iommu_domain *domain)
+{
+	if (!IS_ERR(domain) && hwpt_should_fail()) {
+		iommu_domain_free(domain);
+		domain = ERR_PTR(-ENOMEM);
+	}
+	if (IS_ERR(domain))
+		return PTR_ERR(domain);
+	/* Before any attach: the core routes faults by it from then on. */
+	if (pt->fault && dev->iopf_capable)
+		hwpt_compat_set_fault_handler(domain);
+	pt->domain = domain;
+	return 0;
+}
+
+/*
  * A new HWPT on @ioas with a domain for @dev's IOMMU, filled and published;
  * fault-capable if @fault (a fault queue object) is given. Under ctx->lock,
  * which guards the IOAS's list of HWPTs with its own lock.
@@ -42,66 +125,70 @@ struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
 			       struct hwpt_device *dev,
 			       struct hwpt_object *fault, u32 flags)
 {
-	struct hwpt_table *t = &ctx->table;
+	struct device *d = &dev->pdev->dev;
 	struct iommu_domain *domain;
 	struct hwpt_pt *pt;
 	int rc;
 
 	lockdep_assert_held(&ctx->lock);
-	pt = hwpt_object_alloc(t, struct hwpt_pt, &hwpt_pt_type);
+	pt = hwpt_pt_begin(ctx, &ioas->obj, dev, fault);
 	if (IS_ERR(pt))
 		return pt;
-	pt->ctx = ctx;
+	pt->ioas = ioas;
 	pt->auto_pt = flags & HWPT_PT_AUTO;
 	pt->coherent = flags & HWPT_HWPT_ALLOC_ENFORCE_COHERENCY;
-	INIT_LIST_HEAD(&pt->ioas_item);
-	rc = hwpt_object_add_user(t, &ioas->obj);
+	pt->nest_parent = flags & HWPT_HWPT_ALLOC_NEST_PARENT;
+	if (pt->nest_parent)
+		domain = hwpt_compat_nest_parent_alloc(d);
+	else
+		domain = hwpt_compat_domain_alloc(d);
+	rc = hwpt_pt_set_domain(pt, dev, domain);
 	if (rc)
-		goto err_abort;
-	pt->ioas = ioas;
-	if (fault) {
-		rc = hwpt_object_add_user(t, fault);
-		if (rc)
-			goto err_user;
-		pt->fault = fault;
-		pt->fq = hwpt_fault_queue_of(fault);
-	}
-	pt->vendor = dev->vendor;
-
-	domain = hwpt_inject(ERR_PTR(-ENOMEM),
-			     hwpt_compat_domain_alloc(&dev->pdev->dev));
-	if (IS_ERR(domain)) {
-		rc = PTR_ERR(domain);
-		goto err_fault;
-	}
-	/* Before any attach: the core routes faults by it from then on. */
-	if (fault && dev->iopf_capable)
-		hwpt_compat_set_fault_handler(domain);
-	pt->domain = domain;
+		return hwpt_pt_unwind(pt, rc);
 	/* Before any mapping: drivers set the PTE bits at map time. */
-	if (pt->coherent && (!domain->ops->enforce_cache_coherency ||
-			     !domain->ops->enforce_cache_coherency(domain))) {
+	if (pt->coherent &&
+	    (!pt->domain->ops->enforce_cache_coherency ||
+	     !pt->domain->ops->enforce_cache_coherency(pt->domain))) {
 		pr_info("hwpt: %s: its IOMMU cannot enforce cache coherency\n",
 			pci_name(dev->pdev));
-		rc = -EOPNOTSUPP;
-		goto err_domain;
+		return hwpt_pt_unwind(pt, -EOPNOTSUPP);
 	}
 	rc = hwpt_ioas_add_domain(ioas, pt);
 	if (rc)
-		goto err_domain;
-	hwpt_object_finalize(t, &pt->obj);
+		return hwpt_pt_unwind(pt, rc);
+	hwpt_object_finalize(&ctx->table, &pt->obj);
 	return pt;
+}
 
-err_domain:
-	iommu_domain_free(domain);
-err_fault:
-	if (fault)
-		hwpt_object_drop_user(t, fault);
-err_user:
-	hwpt_object_drop_user(t, &ioas->obj);
-err_abort:
-	hwpt_object_abort(t, &pt->obj);
-	return ERR_PTR(rc);
+/*
+ * A new nested HWPT in @parent, for @dev's IOMMU, from the user's driver
+ * data; published. It maps nothing itself: its IOAS is the parent's.
+ */
+static struct hwpt_pt *hwpt_pt_create_nested(struct hwpt_ctx *ctx,
+					     struct hwpt_pt *parent,
+					     struct hwpt_device *dev,
+					     struct hwpt_object *fault,
+					     const struct hwpt_hwpt_alloc *cmd)
+{
+	void __user *data = u64_to_user_ptr(cmd->data_uptr);
+	struct iommu_domain *domain;
+	struct hwpt_pt *pt;
+	int rc;
+
+	lockdep_assert_held(&ctx->lock);
+	pt = hwpt_pt_begin(ctx, &parent->obj, dev, fault);
+	if (IS_ERR(pt))
+		return pt;
+	pt->parent = parent;
+	pt->ioas = parent->ioas;
+	pt->coherent = parent->coherent;
+	domain = hwpt_compat_nested_alloc(&dev->pdev->dev, parent->domain,
+					  cmd->data_type, data, cmd->data_len);
+	rc = hwpt_pt_set_domain(pt, dev, domain);
+	if (rc)
+		return hwpt_pt_unwind(pt, rc);
+	hwpt_object_finalize(&ctx->table, &pt->obj);
+	return pt;
 }
 
 /* Destroy an automatic HWPT left unused, unless someone took it meanwhile. */
@@ -111,69 +198,168 @@ void hwpt_pt_put_orphan(struct hwpt_ctx *ctx, struct hwpt_pt *orphan)
 		hwpt_object_destroy_held(&ctx->table, &orphan->obj);
 }
 
-int hwpt_pt_alloc_ioctl(struct hwpt_ucmd *ucmd)
+/*
+ * HWPT_ALLOC's checks that need no object, in iommufd's order. Nesting is
+ * refused where the vendor shim says the driver has none for a module.
+ */
+static int hwpt_pt_alloc_check(const struct hwpt_hwpt_alloc *cmd)
 {
-	struct hwpt_hwpt_alloc *cmd = ucmd->cmd;
-	struct hwpt_ctx *ctx = ucmd->ctx;
-	struct hwpt_object *dobj, *iobj, *fobj = NULL;
-	struct hwpt_device *dev;
-	struct hwpt_pt *pt;
-	int rc;
+	bool bad_data;
 
 	/*
 	 * HWPT_HWPT_ALLOC_DIRTY_TRACKING goes with the unknown flags: no
 	 * kernel built for records dirty bits (HWPT_CAP_DIRTY_RECORDING).
 	 */
 	if ((cmd->flags & ~(HWPT_HWPT_FAULT_ID_VALID |
-			    HWPT_HWPT_ALLOC_ENFORCE_COHERENCY)) ||
-	    cmd->__reserved ||
-	    cmd->data_type || cmd->data_len || cmd->data_uptr ||
-	    cmd->__reserved2 ||
+			    HWPT_HWPT_ALLOC_ENFORCE_COHERENCY |
+			    HWPT_HWPT_ALLOC_NEST_PARENT)) ||
+	    cmd->__reserved || cmd->__reserved2 ||
 	    (!(cmd->flags & HWPT_HWPT_FAULT_ID_VALID) && cmd->fault_id))
 		return -EOPNOTSUPP;
+	if (cmd->data_type == HWPT_HWPT_DATA_NONE)
+		bad_data = cmd->data_len || cmd->data_uptr;
+	else
+		bad_data = !cmd->data_len || !cmd->data_uptr ||
+			   cmd->data_len > PAGE_SIZE;
+	if (bad_data)
+		return -EINVAL;
+	/* A nest parent's faults would be its nested HWPTs' (iommufd too). */
+	if ((cmd->flags & HWPT_HWPT_ALLOC_NEST_PARENT) &&
+	    (cmd->flags & HWPT_HWPT_FAULT_ID_VALID))
+		return -EOPNOTSUPP;
+	return 0;
+}
 
+/* Create what HWPT_ALLOC asks for on @base, an IOAS or a nest parent. */
+static struct hwpt_pt *hwpt_pt_alloc_on(struct hwpt_ctx *ctx,
+					struct hwpt_object *base,
+					struct hwpt_device *dev,
+					struct hwpt_object *fault,
+					const struct hwpt_hwpt_alloc *cmd)
+{
+	struct hwpt_pt *parent;
+
+	lockdep_assert_held(&ctx->lock);
+	if (dev->dead)
+		return ERR_PTR(-ENODEV);
+	if (base->type == &hwpt_ioas_type) {
+		if (cmd->data_type != HWPT_HWPT_DATA_NONE)
+			return ERR_PTR(-EOPNOTSUPP);
+		if ((cmd->flags & HWPT_HWPT_ALLOC_NEST_PARENT) &&
+		    dev->vendor->nest_data_type == HWPT_HWPT_DATA_NONE) {
+			pr_info_ratelimited("hwpt: %s: its IOMMU driver (%s) nests only for iommufd\n",
+					    pci_name(dev->pdev), dev->vendor->name);
+			return ERR_PTR(-EOPNOTSUPP);
+		}
+		return hwpt_pt_create(ctx, container_of(base, struct hwpt_ioas,
+							obj),
+				      dev, fault, cmd->flags &
+				      (HWPT_HWPT_ALLOC_ENFORCE_COHERENCY |
+				       HWPT_HWPT_ALLOC_NEST_PARENT));
+	}
+	if (base->type != &hwpt_pt_type)
+		return ERR_PTR(-EINVAL);
+	if ((cmd->flags & ~HWPT_HWPT_FAULT_ID_VALID) ||
+	    cmd->data_type == HWPT_HWPT_DATA_NONE)
+		return ERR_PTR(-EOPNOTSUPP);
+	parent = container_of(base, struct hwpt_pt, obj);
+	if (!parent->nest_parent)
+		return ERR_PTR(-EINVAL);
+	if (cmd->data_type != dev->vendor->nest_data_type)
+		return ERR_PTR(-EOPNOTSUPP);
+	return hwpt_pt_create_nested(ctx, parent, dev, fault, cmd);
+}
+
+int hwpt_pt_alloc_ioctl(struct hwpt_ucmd *ucmd)
+{
+	struct hwpt_hwpt_alloc *cmd = ucmd->cmd;
+	struct hwpt_ctx *ctx = ucmd->ctx;
+	struct hwpt_object *dobj, *bobj, *fobj = NULL;
+	struct hwpt_pt *pt;
+	int rc;
+
+	rc = hwpt_pt_alloc_check(cmd);
+	if (rc)
+		return rc;
 	dobj = hwpt_object_get(&ctx->table, cmd->dev_id, &hwpt_device_type);
 	if (IS_ERR(dobj))
 		return PTR_ERR(dobj);
-	iobj = hwpt_object_get(&ctx->table, cmd->pt_id, &hwpt_ioas_type);
-	if (IS_ERR(iobj)) {
-		rc = PTR_ERR(iobj);
+	bobj = hwpt_object_get(&ctx->table, cmd->pt_id, NULL);
+	if (IS_ERR(bobj)) {
+		rc = PTR_ERR(bobj);
 		goto out_dev;
 	}
-	dev = container_of(dobj, struct hwpt_device, obj);
 	if (cmd->flags & HWPT_HWPT_FAULT_ID_VALID) {
 		fobj = hwpt_object_get(&ctx->table, cmd->fault_id,
 				       &hwpt_fault_type);
 		if (IS_ERR(fobj)) {
 			rc = PTR_ERR(fobj);
-			goto out_ioas;
+			goto out_base;
 		}
 	}
 
 	mutex_lock(&ctx->lock);
-	if (dev->dead)
-		pt = ERR_PTR(-ENODEV);
-	else
-		pt = hwpt_pt_create(ctx, container_of(iobj, struct hwpt_ioas,
-						      obj), dev, fobj,
-				    cmd->flags &
-				    HWPT_HWPT_ALLOC_ENFORCE_COHERENCY);
+	pt = hwpt_pt_alloc_on(ctx, bobj, container_of(dobj, struct hwpt_device,
+						      obj), fobj, cmd);
 	mutex_unlock(&ctx->lock);
 	if (fobj)
 		hwpt_object_put(&ctx->table, fobj);
 	if (IS_ERR(pt)) {
 		rc = PTR_ERR(pt);
-		goto out_ioas;
+		goto out_base;
 	}
 	cmd->out_hwpt_id = pt->obj.id;
 	rc = hwpt_ucmd_respond(ucmd, sizeof(*cmd));
 	if (rc)
 		hwpt_object_destroy(&ctx->table, pt->obj.id, &hwpt_pt_type);
-out_ioas:
-	hwpt_object_put(&ctx->table, iobj);
+out_base:
+	hwpt_object_put(&ctx->table, bobj);
 out_dev:
 	hwpt_object_put(&ctx->table, dobj);
 	return rc;
+}
+
+/*
+ * HWPT_INVALIDATE: the user changed a nested HWPT's stage-1 table. The
+ * number of entries done goes back whatever happens.
+ */
+int hwpt_pt_invalidate_ioctl(struct hwpt_ucmd *ucmd)
+{
+	struct hwpt_hwpt_invalidate *cmd = ucmd->cmd;
+	struct hwpt_object *obj;
+	struct hwpt_pt *pt;
+	u32 done = 0;
+	int rc;
+
+	if (cmd->__reserved) {
+		rc = -EOPNOTSUPP;
+		goto out;
+	}
+	/* Bounded, so that one call cannot hold the CPU for long. */
+	if (cmd->entry_num > HWPT_HWPT_INVALIDATE_ENTRY_NUM_MAX ||
+	    (cmd->entry_num && (!cmd->data_uptr || !cmd->entry_len ||
+				cmd->entry_len > PAGE_SIZE))) {
+		rc = -EINVAL;
+		goto out;
+	}
+	obj = hwpt_object_get(&ucmd->ctx->table, cmd->hwpt_id, &hwpt_pt_type);
+	if (IS_ERR(obj)) {
+		rc = PTR_ERR(obj);
+		goto out;
+	}
+	pt = container_of(obj, struct hwpt_pt, obj);
+	if (pt->parent) {
+		done = cmd->entry_num;
+		rc = hwpt_compat_cache_invalidate(pt->domain, cmd->data_type,
+						  u64_to_user_ptr(cmd->data_uptr),
+						  cmd->entry_len, &done);
+	} else {
+		rc = -EINVAL;
+	}
+	hwpt_object_put(&ucmd->ctx->table, obj);
+out:
+	cmd->entry_num = done;
+	return hwpt_ucmd_respond(ucmd, sizeof(*cmd)) ?: rc;
 }
 
 /*

@@ -32,6 +32,12 @@ struct hwpt_vendor {
 	 * handle? If not, the handle is retired rather than freed.
 	 */
 	bool detach_drains_iopf;
+	/*
+	 * The enum hwpt_hwpt_data_type the driver takes for a nested domain
+	 * from a module; HWPT_HWPT_DATA_NONE: it offers no nesting without
+	 * iommufd, and nest parents are refused too.
+	 */
+	u32 nest_data_type;
 };
 
 extern const struct hwpt_vendor hwpt_vendor_intel;

@@ -58,7 +58,8 @@ static const uint64_t known_caps =
 	HWPT_CAP_REPLACE_ATOMIC | HWPT_CAP_ATTACH_HANDLE |
 	HWPT_CAP_DEVICE_DMA_OWNER | HWPT_CAP_PASID | HWPT_CAP_PASID_REPLACE |
 	HWPT_CAP_IOPF | HWPT_CAP_IOPF_DRIVER_ENABLE | HWPT_CAP_FAULT_INJECT |
-	HWPT_CAP_COHERENCY_QUERY | HWPT_CAP_DIRTY_RECORDING;
+	HWPT_CAP_COHERENCY_QUERY | HWPT_CAP_DIRTY_RECORDING |
+	HWPT_CAP_NESTING;
 
 /* ---- Small helpers ---- */
 
@@ -558,6 +559,49 @@ static bool check_never(int fd, const void *arg, const struct row_ctx *ctx)
 	return false;
 }
 
+/*
+ * A nested HWPT to invalidate, where the IOMMU can nest (no emulated one
+ * can: QEMU's VT-d has no ECAP.NEST); nesting.c tests the refusals.
+ */
+static int prep_invalidate(int fd, void *arg, struct row_ctx *ctx)
+{
+	static struct hwpt_hwpt_vtd_s1 s1 = { .addr_width = 48 };
+	struct hwpt_hwpt_invalidate *cmd = arg;
+	struct hwpt_hwpt_alloc ha = { .size = sizeof(ha) };
+	int rc;
+
+	rc = prep_hwpt_alloc(fd, &ha, ctx);
+	if (rc)
+		return rc;
+	ha.flags = HWPT_HWPT_ALLOC_NEST_PARENT;
+	rc = xioctl(fd, HWPT_HWPT_ALLOC, &ha);
+	if (rc)
+		return rc;
+	ha.flags = 0;
+	ha.pt_id = ha.out_hwpt_id;
+	ha.data_type = HWPT_HWPT_DATA_VTD_S1;
+	ha.data_len = sizeof(s1);
+	ha.data_uptr = (uintptr_t)&s1;
+	rc = xioctl(fd, HWPT_HWPT_ALLOC, &ha);
+	if (rc)
+		return rc;
+	cmd->hwpt_id = ha.out_hwpt_id;
+	cmd->data_type = HWPT_HWPT_INVALIDATE_DATA_VTD_S1;
+	/* No entries: asks only whether the type is taken. */
+	cmd->entry_num = 0;
+	return 0;
+}
+
+static bool check_invalidate(int fd, const void *arg,
+			     const struct row_ctx *ctx)
+{
+	const struct hwpt_hwpt_invalidate *cmd = arg;
+
+	(void)fd;
+	(void)ctx;
+	return cmd->entry_num == 0;
+}
+
 /* PASIDs: no emulated device has them; pasid.c tests the refusals. */
 static int prep_pasid(int fd, void *arg, struct row_ctx *ctx)
 {
@@ -660,17 +704,17 @@ static const struct cmd_row cmds[] = {
 		FLAGS(struct hwpt_hwpt_alloc),
 		/*
 		 * fault_id must be zero without it (the Z() below).
-		 * ENFORCE_COHERENCY is known: refused (EOPNOTSUPP) only
-		 * where the domain cannot enforce it, so counting it unknown
-		 * failed on every Intel variant of 7.2, where it succeeds.
+		 * ENFORCE_COHERENCY and NEST_PARENT are known: refused
+		 * (EOPNOTSUPP) only where the IOMMU cannot, so counting
+		 * ENFORCE_COHERENCY unknown failed on every Intel variant of
+		 * 7.2, where it succeeds. The data fields are no reserved
+		 * fields: nesting.c has their rules (EINVAL).
 		 */
 		.known_flags = HWPT_HWPT_FAULT_ID_VALID |
-			       HWPT_HWPT_ALLOC_ENFORCE_COHERENCY,
+			       HWPT_HWPT_ALLOC_ENFORCE_COHERENCY |
+			       HWPT_HWPT_ALLOC_NEST_PARENT,
 		.zero = {
 			Z(struct hwpt_hwpt_alloc, __reserved),
-			Z(struct hwpt_hwpt_alloc, data_type),
-			Z(struct hwpt_hwpt_alloc, data_len),
-			Z(struct hwpt_hwpt_alloc, data_uptr),
 			Z(struct hwpt_hwpt_alloc, fault_id),
 			Z(struct hwpt_hwpt_alloc, __reserved2),
 		},
@@ -702,6 +746,16 @@ static const struct cmd_row cmds[] = {
 		.zero = { Z(struct hwpt_hwpt_get_dirty_bitmap, __reserved) },
 		.prepare = prep_dirty,
 		.check = check_never,
+	},
+	{
+		ROW(HWPT_HWPT_INVALIDATE, struct hwpt_hwpt_invalidate,
+		    __reserved),
+		NO_FLAGS,
+		.zero = { Z(struct hwpt_hwpt_invalidate, __reserved) },
+		OUT(struct hwpt_hwpt_invalidate, entry_num, entry_num),
+		.efault_keeps_effect = true,
+		.prepare = prep_invalidate,
+		.check = check_invalidate,
 	},
 	{
 		ROW(HWPT_PASID_ATTACH, struct hwpt_pasid, __reserved),

@@ -55,6 +55,7 @@ enum {
 	HWPT_CMD_GET_HW_INFO = 0x8a,		/* = IOMMUFD_CMD_GET_HW_INFO */
 	HWPT_CMD_HWPT_SET_DIRTY_TRACKING = 0x8b,	/* = IOMMUFD_CMD_... */
 	HWPT_CMD_HWPT_GET_DIRTY_BITMAP = 0x8c,	/* = IOMMUFD_CMD_... */
+	HWPT_CMD_HWPT_INVALIDATE = 0x8d,	/* = IOMMUFD_CMD_HWPT_INVALIDATE */
 	HWPT_CMD_FAULT_QUEUE_ALLOC = 0x8e,	/* = IOMMUFD_CMD_FAULT_QUEUE_ALLOC */
 	HWPT_CMD_GET_INFO = 0xC0,		/* hwpt only */
 	HWPT_CMD_DEVICE_BIND = 0xC1,		/* VFIO_DEVICE_BIND_IOMMUFD */
@@ -202,6 +203,11 @@ struct hwpt_ioas_unmap {
 
 /**
  * enum hwpt_hwpt_alloc_flags - flags of struct hwpt_hwpt_alloc
+ * @HWPT_HWPT_ALLOC_NEST_PARENT: the HWPT can be the parent (stage 2) of
+ *	nested HWPTs; not with HWPT_HWPT_FAULT_ID_VALID. EOPNOTSUPP where the
+ *	device's IOMMU driver offers no nesting to a module (HWPT_CAP_NESTING
+ *	and the vendor: only Intel VT-d, see README) or the IOMMU cannot nest
+ *	(VT-d: ECAP.NEST)
  * @HWPT_HWPT_ALLOC_DIRTY_TRACKING: the HWPT can track the pages devices
  *	write (HWPT_HWPT_SET_DIRTY_TRACKING); EOPNOTSUPP where the kernel
  *	cannot record dirty bits for a module, which is every Debian kernel
@@ -213,14 +219,56 @@ struct hwpt_ioas_unmap {
  *	devices whose IOMMU can honour it (HWPT_DEVICE_COHERENT) may attach
  *	it, and replace to it moves a group only if all its attached devices
  *	can: EINVAL otherwise, logged. iommufd does this implicitly for VFIO
- *	devices; hwpt leaves the choice to userspace.
+ *	devices; hwpt leaves the choice to userspace. Not for a nested HWPT
+ *	(EOPNOTSUPP), which inherits its parent's.
  *
  * iommufd's values, but for ENFORCE_COHERENCY (hwpt only).
  */
 enum hwpt_hwpt_alloc_flags {
+	HWPT_HWPT_ALLOC_NEST_PARENT = 1 << 0,
 	HWPT_HWPT_ALLOC_DIRTY_TRACKING = 1 << 1,
 	HWPT_HWPT_FAULT_ID_VALID = 1 << 2,
 	HWPT_HWPT_ALLOC_ENFORCE_COHERENCY = 1 << 16,
+};
+
+/**
+ * enum hwpt_hwpt_data_type - driver data of a nested HWPT (data_type)
+ * @HWPT_HWPT_DATA_NONE: no data: an HWPT on an IOAS
+ * @HWPT_HWPT_DATA_VTD_S1: struct hwpt_hwpt_vtd_s1, Intel VT-d stage 1
+ *
+ * iommufd's values (enum iommu_hwpt_data_type).
+ */
+enum hwpt_hwpt_data_type {
+	HWPT_HWPT_DATA_NONE = 0,
+	HWPT_HWPT_DATA_VTD_S1 = 1,
+};
+
+/**
+ * enum hwpt_hwpt_vtd_s1_flags - flags of struct hwpt_hwpt_vtd_s1
+ * @HWPT_VTD_S1_SRE: supervisor requests
+ * @HWPT_VTD_S1_EAFE: extended access enable
+ * @HWPT_VTD_S1_WPE: write protect enable
+ */
+enum hwpt_hwpt_vtd_s1_flags {
+	HWPT_VTD_S1_SRE = 1 << 0,
+	HWPT_VTD_S1_EAFE = 1 << 1,
+	HWPT_VTD_S1_WPE = 1 << 2,
+};
+
+/**
+ * struct hwpt_hwpt_vtd_s1 - a VT-d first-stage table owned by userspace
+ * @flags: enum hwpt_hwpt_vtd_s1_flags
+ * @pgtbl_addr: the table's root, an address in the parent's IOVA space
+ * @addr_width: its input address width (48 or 57)
+ * @__reserved: must be 0
+ *
+ * As iommufd's struct iommu_hwpt_vtd_s1; the VT-d driver checks it.
+ */
+struct hwpt_hwpt_vtd_s1 {
+	__aligned_u64 flags;
+	__aligned_u64 pgtbl_addr;
+	__u32 addr_width;
+	__u32 __reserved;
 };
 
 /**
@@ -228,12 +276,13 @@ enum hwpt_hwpt_alloc_flags {
  * @size: sizeof(struct hwpt_hwpt_alloc)
  * @flags: enum hwpt_hwpt_alloc_flags
  * @dev_id: device whose IOMMU the domain is allocated for
- * @pt_id: IOAS the HWPT maps
+ * @pt_id: IOAS the HWPT maps, or the nest parent HWPT a nested HWPT
+ *	nests in
  * @out_hwpt_id: ID of the new HWPT
  * @__reserved: must be 0
- * @data_type: must be 0 (no driver-specific data yet)
- * @data_len: must be 0
- * @data_uptr: must be 0
+ * @data_type: enum hwpt_hwpt_data_type; not NONE for a nested HWPT
+ * @data_len: bytes at @data_uptr, at most 4096; 0 with HWPT_HWPT_DATA_NONE
+ * @data_uptr: the driver data of a nested HWPT
  * @fault_id: with HWPT_HWPT_FAULT_ID_VALID, the fault queue that receives
  *	the I/O page faults of devices attached to the HWPT; else it must be
  *	0 (EOPNOTSUPP)
@@ -249,6 +298,18 @@ enum hwpt_hwpt_alloc_flags {
  * or by any device while fault injection is on; EOPNOTSUPP otherwise, and
  * EINVAL for a PCI virtual function (PRI is shared with its PF, and one
  * wrong answer would stop it for all of them). The kernel log says which.
+ *
+ * Nesting: with @pt_id an HWPT allocated with HWPT_HWPT_ALLOC_NEST_PARENT
+ * and @data_type not NONE, the new HWPT is nested: the IOMMU walks the
+ * user's stage-1 table described by the data, then the parent's mappings.
+ * It maps nothing of its own (IOAS_MAP changes its parent), holds its
+ * parent until destroyed, and takes HWPT_HWPT_INVALIDATE after every change
+ * to the user's table. Errors: EINVAL for @data_type NONE with a
+ * @data_len or the reverse, @data_len over 4096, an HWPT @pt_id that is
+ * not a nest parent or is of another IOMMU driver, or a @pt_id that is no
+ * IOAS or HWPT; EOPNOTSUPP for flags other than FAULT_ID_VALID, or a
+ * @data_type the device's IOMMU does not take; the driver's own errors
+ * for bad data (VT-d: EINVAL, E2BIG for non-zero bytes past its struct).
  */
 struct hwpt_hwpt_alloc {
 	__u32 size;
@@ -265,6 +326,75 @@ struct hwpt_hwpt_alloc {
 };
 
 #define HWPT_HWPT_ALLOC _IO(HWPT_TYPE, HWPT_CMD_HWPT_ALLOC)
+
+/**
+ * enum hwpt_hwpt_invalidate_data_type - entries of HWPT_HWPT_INVALIDATE
+ * @HWPT_HWPT_INVALIDATE_DATA_VTD_S1: struct hwpt_hwpt_vtd_s1_invalidate
+ *
+ * iommufd's values (enum iommu_hwpt_invalidate_data_type).
+ */
+enum hwpt_hwpt_invalidate_data_type {
+	HWPT_HWPT_INVALIDATE_DATA_VTD_S1 = 0,
+};
+
+/**
+ * enum hwpt_hwpt_vtd_s1_invalidate_flags - flags of a VT-d invalidation
+ * @HWPT_VTD_INV_FLAGS_LEAF: only leaf entries changed
+ */
+enum hwpt_hwpt_vtd_s1_invalidate_flags {
+	HWPT_VTD_INV_FLAGS_LEAF = 1 << 0,
+};
+
+/**
+ * struct hwpt_hwpt_vtd_s1_invalidate - one VT-d stage-1 invalidation
+ * @addr: start, 4 KiB aligned; 0 with @npages U64_MAX (everything)
+ * @npages: 4 KiB pages from @addr
+ * @flags: enum hwpt_hwpt_vtd_s1_invalidate_flags
+ * @__reserved: must be 0
+ *
+ * As iommufd's struct iommu_hwpt_vtd_s1_invalidate.
+ */
+struct hwpt_hwpt_vtd_s1_invalidate {
+	__aligned_u64 addr;
+	__aligned_u64 npages;
+	__u32 flags;
+	__u32 __reserved;
+};
+
+/* The most entries one HWPT_HWPT_INVALIDATE takes (as iommufd's). */
+#define HWPT_HWPT_INVALIDATE_ENTRY_NUM_MAX (1U << 19)
+
+/**
+ * struct hwpt_hwpt_invalidate - ioctl(HWPT_HWPT_INVALIDATE)
+ * @size: sizeof(struct hwpt_hwpt_invalidate)
+ * @hwpt_id: a nested HWPT
+ * @data_uptr: array of @entry_num entries of @entry_len bytes each
+ * @data_type: enum hwpt_hwpt_invalidate_data_type of every entry
+ * @entry_len: bytes per entry, at most 4096
+ * @entry_num: in: entries; out: entries done, from the first (also on an
+ *	error, which is the first entry not done's)
+ * @__reserved: must be 0
+ *
+ * Flushes the IOTLB entries of a nested HWPT's user-owned stage-1 table.
+ * @entry_num 0 only checks that @data_type is taken. EOPNOTSUPP for
+ * @__reserved; EINVAL for @entry_num > HWPT_HWPT_INVALIDATE_ENTRY_NUM_MAX,
+ * or, with entries, a NULL @data_uptr or @entry_len 0 or over 4096;
+ * ENOENT for an @hwpt_id that is no HWPT, EINVAL for one that is not
+ * nested; then the driver's errors per entry (VT-d: EINVAL for a
+ * @data_type it does not take or an unaligned @addr, EOPNOTSUPP for
+ * unknown flags). As iommufd's struct iommu_hwpt_invalidate.
+ */
+struct hwpt_hwpt_invalidate {
+	__u32 size;
+	__u32 hwpt_id;
+	__aligned_u64 data_uptr;
+	__u32 data_type;
+	__u32 entry_len;
+	__u32 entry_num;
+	__u32 __reserved;
+};
+
+#define HWPT_HWPT_INVALIDATE _IO(HWPT_TYPE, HWPT_CMD_HWPT_INVALIDATE)
 
 /**
  * enum hwpt_set_dirty_tracking_flags - flags of HWPT_HWPT_SET_DIRTY_TRACKING
@@ -807,6 +937,10 @@ struct hwpt_hw_info {
  *	drivers would clear the hardware's dirty bits into an empty stub, so
  *	hwpt refuses dirty tracking with EOPNOTSUPP (and, for now, also on a
  *	kernel that has it: hwpt has no tracking of its own yet).
+ * @HWPT_CAP_NESTING: IOMMU drivers can allocate nest parent and nested
+ *	domains for a module (6.12 and later). Of the vendors only Intel VT-d
+ *	does so without iommufd; whether a device's IOMMU can nest, its
+ *	HWPT_HWPT_ALLOC_NEST_PARENT answers.
  */
 enum hwpt_caps {
 	HWPT_CAP_REPLACE_ATOMIC = 1 << 0,
@@ -819,6 +953,7 @@ enum hwpt_caps {
 	HWPT_CAP_FAULT_INJECT = 1 << 7,
 	HWPT_CAP_COHERENCY_QUERY = 1 << 8,
 	HWPT_CAP_DIRTY_RECORDING = 1 << 9,
+	HWPT_CAP_NESTING = 1 << 10,
 };
 
 /**
