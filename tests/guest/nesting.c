@@ -119,9 +119,13 @@ static bool iommu_can_nest(const char *bdf)
  */
 TEST_F(nest, nest_parent_answers_the_hardware)
 {
+	const size_t len = 4096;
 	struct hwpt_get_info info;
-	bool can, caps;
 	uint32_t parent, before, hwpt_id;
+	uint64_t iova = 0;
+	bool can, caps;
+	uint8_t *buf;
+	struct edu e;
 	int rc;
 
 	ASSERT_EQ(0, get_info(self->fd, &info));
@@ -138,25 +142,18 @@ TEST_F(nest, nest_parent_answers_the_hardware)
 		return;
 	}
 	ASSERT_EQ(0, rc);
-	{
-		size_t len = 4096;
-		struct edu e;
-		uint8_t *buf = edu_buf(len, 0);
-		uint64_t iova = 0;
-
-		ASSERT_NE(NULL, buf);
-		edu_pattern(buf, len, 3);
-		ASSERT_EQ(0, ioas_map(self->fd, self->ioas, buf, len, &iova));
-		ASSERT_EQ(0, attach(self->fd, self->dev, parent, &hwpt_id,
-				    NULL));
-		EXPECT_EQ(parent, hwpt_id);
-		ASSERT_EQ(0, edu_open_master(&e, self->s.bdf));
-		ASSERT_EQ(0, edu_dma_to_device(&e, iova, len));
-		memset(buf, 0, len);
-		ASSERT_EQ(0, edu_dma_from_device(&e, iova, len));
-		EXPECT_TRUE(edu_has_pattern(buf, len, 3));
-		edu_close(&e);
-	}
+	buf = edu_buf(len, 0);
+	ASSERT_NE(NULL, buf);
+	edu_pattern(buf, len, 3);
+	ASSERT_EQ(0, ioas_map(self->fd, self->ioas, buf, len, &iova));
+	ASSERT_EQ(0, attach(self->fd, self->dev, parent, &hwpt_id, NULL));
+	EXPECT_EQ(parent, hwpt_id);
+	ASSERT_EQ(0, edu_open_master(&e, self->s.bdf));
+	ASSERT_EQ(0, edu_dma_to_device(&e, iova, len));
+	memset(buf, 0, len);
+	ASSERT_EQ(0, edu_dma_from_device(&e, iova, len));
+	EXPECT_TRUE(edu_has_pattern(buf, len, 3));
+	edu_close(&e);
 }
 
 /* iommufd's data rules: EINVAL, and nothing made. */
