@@ -9,6 +9,11 @@
 # guest's PATH): x86_64 with the host's gcc, arm64 with the sid chroot's
 # aarch64-linux-gnu-gcc. The tests include tests/harness.h and the uAPI
 # header <linux/hwpt.h> from include/uapi.
+#
+# x86_64 also gets hwptctl as the packages build it (shared libhwpt, with
+# libkmod), in build/guest-x86_64/tools/kmod/ with every library it needs
+# and the host's dynamic loader beside it: the guest runs it as
+# hwptctl-kmod, so that its libkmod load and unload paths are tested too.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -46,10 +51,28 @@ cmds+="then cp '$obj/cli/hwptctl' '$out/tools/hwptctl'; "
 cmds+="else cat '$obj/make.log' >&2; echo hwptctl >> '$out/FAILED'; fi; "
 n=$((n + 1))
 
+# kmod_tool DIR: the libkmod hwptctl, its libraries and loader into DIR.
+kmod_tool() {
+	local dir=$1 lib
+	local env=(O="$obj/cli-kmod" LIBO="$obj/lib-kmod" HAVE_LIBKMOD=1)
+
+	make -s -C "$REPO/src/cli" CFLAGS='-O2 -Werror' "${env[@]}" \
+		> "$obj/make-kmod.log" 2>&1 || { cat "$obj/make-kmod.log" >&2; return 1; }
+	mkdir -p "$dir"
+	cp "$obj/cli-kmod/hwptctl" "$dir/"
+	# ldd: "name => path (addr)" and the loader as "path (addr)".
+	for lib in $(LD_LIBRARY_PATH="$obj/lib-kmod" ldd "$dir/hwptctl" |
+		     awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		cp -L "$lib" "$dir/"
+	done
+	ls "$dir"/ld-linux-* > /dev/null && ls "$dir"/libkmod.so.* > /dev/null
+}
+
 rm -rf "$out" "$obj"
 mkdir -p "$out/tools" "$obj"
 if [ "$arch" = x86_64 ]; then
 	sh -c "$cmds"
+	kmod_tool "$out/tools/kmod" || echo hwptctl-kmod >> "$out/FAILED"
 else
 	in_sid sh -c "$cmds" || die "cannot run $cc in the sid chroot"
 fi

@@ -151,6 +151,17 @@ for f in "$guest"/tools/*; do
 	is_arch "$f" || die "$f is not an $KARCH binary"
 	install -m 755 "$f" "$stage/usr/bin/"
 done
+# The libkmod hwptctl (build-guest.sh), run through its own loader.
+if [ -d "$guest/tools/kmod" ]; then
+	mkdir -p "$stage/opt/hwptctl-kmod"
+	cp "$guest"/tools/kmod/* "$stage/opt/hwptctl-kmod/"
+	loader=$(cd "$guest/tools/kmod" && ls ld-linux-*)
+	cat > "$stage/usr/bin/hwptctl-kmod" <<-EOS
+	#!/bin/sh
+	exec /opt/hwptctl-kmod/$loader --library-path /opt/hwptctl-kmod /opt/hwptctl-kmod/hwptctl "\$@"
+	EOS
+	chmod 755 "$stage/usr/bin/hwptctl-kmod"
+fi
 # The kernel opens /dev/console for init before devtmpfs is mounted.
 mknod -m 600 "$stage/dev/console" c 5 1
 
