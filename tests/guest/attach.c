@@ -834,10 +834,14 @@ TEST_F(single, attach_errors)
 	EXPECT_EQ(-ENOENT, attach(fd, ioas, hwpt, NULL, NULL));
 	EXPECT_EQ(-ENOENT, attach(fd, 999, hwpt, NULL, NULL));
 	EXPECT_EQ(0, dev_pt(fd, self->dev));
-	/* HWPT_ALLOC wants a device and an IOAS. */
+	/*
+	 * HWPT_ALLOC wants a device, and an IOAS or (with nesting data) a
+	 * nest parent HWPT: as iommufd, EOPNOTSUPP for an HWPT without
+	 * data, EINVAL for an object that is no page table.
+	 */
 	EXPECT_EQ(-ENOENT, hwpt_alloc(fd, ioas, ioas, &out));
-	EXPECT_EQ(-ENOENT, hwpt_alloc(fd, self->dev, hwpt, &out));
-	EXPECT_EQ(-ENOENT, hwpt_alloc(fd, self->dev, self->dev, &out));
+	EXPECT_EQ(-EOPNOTSUPP, hwpt_alloc(fd, self->dev, hwpt, &out));
+	EXPECT_EQ(-EINVAL, hwpt_alloc(fd, self->dev, self->dev, &out));
 	EXPECT_EQ(-ENOENT, hwpt_alloc(fd, self->dev, 999, &out));
 
 	ASSERT_EQ(0, attach(fd, self->dev, hwpt, &out, NULL));
