@@ -73,19 +73,6 @@ static int bind_raw(int fd, uint32_t bus, const char *name, size_t namelen,
 	return rc;
 }
 
-/*
- * The ID the next object of the file gets (IDs are allocated lowest free
- * first): allocate an IOAS and destroy it again. 0 on error.
- */
-static uint32_t next_id(int fd)
-{
-	uint32_t id = 0;
-
-	if (ioas_alloc(fd, &id) || destroy(fd, id))
-		return 0;
-	return id;
-}
-
 /* ---- /proc, sysfs, /dev/kmsg ---- */
 
 struct resv {

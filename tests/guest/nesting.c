@@ -84,16 +84,6 @@ static int invalidate(int fd, uint32_t hwpt, const void *data, uint32_t len,
 	return rc;
 }
 
-/* The ID the next object of fd gets: a refused call must not take one. */
-static uint32_t next_id(int fd)
-{
-	uint32_t id = 0;
-
-	if (ioas_alloc(fd, &id) || destroy(fd, id))
-		return 0;
-	return id;
-}
-
 /*
  * Can the IOMMU serving bdf nest, by what its driver shows? VT-d: ECAP.NEST
  * (intel/iommu.h nested_supported()); the others never, for a module.

@@ -454,6 +454,19 @@ static inline bool in_ranges(const struct ranges *r, uint64_t s, uint64_t l)
 	return false;
 }
 
+/*
+ * The ID the next object of the file gets (IDs are allocated lowest free
+ * first): allocate an IOAS and destroy it again. 0 on error.
+ */
+static inline uint32_t next_id(int fd)
+{
+	uint32_t id = 0;
+
+	if (ioas_alloc(fd, &id) || destroy(fd, id))
+		return 0;
+	return id;
+}
+
 /* ---- PCI devices in sysfs ---- */
 
 /* Name of the driver bound to PCI device bdf; "" when none. */
