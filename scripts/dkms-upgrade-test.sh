@@ -101,19 +101,7 @@ make_base() {
 	deb $mirror bookworm-updates main
 	deb $sec bookworm-security main
 	EOF
-	cat >"$new/etc/apt/apt.conf.d/99hwpt" <<-EOF
-	Acquire::Languages "none";
-	APT::Install-Recommends "false";
-	Dpkg::Use-Pty "false";
-	EOF
-	cat >"$new/etc/dpkg/dpkg.cfg.d/99hwpt" <<-EOF
-	force-unsafe-io
-	path-exclude=/usr/share/man/*
-	path-exclude=/usr/share/info/*
-	path-exclude=/usr/share/locale/*
-	EOF
-	printf '#!/bin/sh\nexit 101\n' >"$new/usr/sbin/policy-rc.d"
-	chmod +x "$new/usr/sbin/policy-rc.d"
+	root_settings "$new" docs
 	cp -L /etc/resolv.conf "$new/etc/resolv.conf"
 	mount_root "$new"
 	run_quiet "$out/base-update.log" in_root "$new" apt-get -q update

@@ -82,6 +82,30 @@ in_sid() {
 	' in_sid "$SID_ROOT" "$PWD" "$HWPT_CACHE" "$REPO" "$@"
 }
 
+# root_settings ROOT [docs]: apt and dpkg of a debootstrap'd root made
+# quiet and quick: no recommends, translations, man, info or locale files,
+# or service starts; dpkg without fsync. "docs" keeps /usr/share/doc; the
+# apt lines of $ROOT_APT_EXTRA (if set) come first.
+root_settings() {
+	local root=$1 docs=${2:-}
+
+	{
+		[ -z "${ROOT_APT_EXTRA:-}" ] || echo "$ROOT_APT_EXTRA"
+		echo 'Acquire::Languages "none";'
+		echo 'APT::Install-Recommends "false";'
+		echo 'Dpkg::Use-Pty "false";'
+	} >"$root/etc/apt/apt.conf.d/99hwpt"
+	{
+		echo force-unsafe-io
+		[ "$docs" = docs ] || echo 'path-exclude=/usr/share/doc/*'
+		echo 'path-exclude=/usr/share/man/*'
+		echo 'path-exclude=/usr/share/info/*'
+		echo 'path-exclude=/usr/share/locale/*'
+	} >"$root/etc/dpkg/dpkg.cfg.d/99hwpt"
+	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+	chmod +x "$root/usr/sbin/policy-rc.d"
+}
+
 # apt_fresh ROOT: true if apt-get update ran under ROOT (/ or $SID_ROOT)
 # less than a day ago, as recorded by apt_update.
 apt_fresh() {

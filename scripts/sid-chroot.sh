@@ -40,23 +40,9 @@ if [ ! -x "$SID_ROOT/usr/bin/apt-get" ]; then
 	mv "$SID_ROOT.new" "$SID_ROOT"
 fi
 
-# apt and dpkg settings: sid's Release may be past its Valid-Until in this
-# mirror; no recommends, docs or service starts; dpkg without fsync.
-cat >"$SID_ROOT/etc/apt/apt.conf.d/99hwpt" <<EOF
-Acquire::Check-Valid-Until "false";
-Acquire::Languages "none";
-APT::Install-Recommends "false";
-Dpkg::Use-Pty "false";
-EOF
-cat >"$SID_ROOT/etc/dpkg/dpkg.cfg.d/99hwpt" <<EOF
-force-unsafe-io
-path-exclude=/usr/share/doc/*
-path-exclude=/usr/share/man/*
-path-exclude=/usr/share/info/*
-path-exclude=/usr/share/locale/*
-EOF
-printf '#!/bin/sh\nexit 101\n' >"$SID_ROOT/usr/sbin/policy-rc.d"
-chmod +x "$SID_ROOT/usr/sbin/policy-rc.d"
+# apt and dpkg settings (root_settings); sid's Release may be past its
+# Valid-Until in this mirror.
+ROOT_APT_EXTRA='Acquire::Check-Valid-Until "false";' root_settings "$SID_ROOT"
 echo "deb $mirror sid main" >"$SID_ROOT/etc/apt/sources.list.new"
 if ! cmp -s "$SID_ROOT/etc/apt/sources.list"{,.new}; then
 	mv "$SID_ROOT/etc/apt/sources.list"{.new,}

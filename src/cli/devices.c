@@ -127,6 +127,14 @@ int cmd_devices(int argc, char **argv)
 }
 
 /* A register as a hexadecimal string (JSON numbers lose 64-bit values). */
+/* A device state bit, and on the terminal what it means either way. */
+static void state_line(const char *key, const char *fmt, bool on,
+		       const char *if_on, const char *if_off)
+{
+	out_bool(key, fmt, on);
+	out_text(on ? if_on : if_off);
+}
+
 static void info_reg(const char *name, uint64_t v)
 {
 	char hex[24];
@@ -224,17 +232,14 @@ int cmd_info(int argc, char **argv)
 	out_str("iommu", "IOMMU          %s", p.iommu[0] ? p.iommu : NULL);
 	out_str("iommu_vendor", " (%s)\n",
 		p.iommu_vendor[0] ? p.iommu_vendor : NULL);
-	out_bool("iopf", "IOPF           %s",
-		 g.out_state & HWPT_DEVICE_IOPF);
-	out_text(g.out_state & HWPT_DEVICE_IOPF ?
-		 " (its page requests can reach a fault queue)\n" :
-		 " (only injected faults can reach a fault queue)\n");
+	state_line("iopf", "IOPF           %s", g.out_state & HWPT_DEVICE_IOPF,
+		   " (its page requests can reach a fault queue)\n",
+		   " (only injected faults can reach a fault queue)\n");
 	out_bool("vf", "virtual fn     %s\n", g.out_state & HWPT_DEVICE_VF);
-	out_bool("coherent", "coherent       %s",
-		 g.out_state & HWPT_DEVICE_COHERENT);
-	out_text(g.out_state & HWPT_DEVICE_COHERENT ?
-		 " (its IOMMU can block no-snoop: ENFORCE_COHERENCY HWPTs)\n" :
-		 " (or unknown without the coherency-query capability)\n");
+	state_line("coherent", "coherent       %s",
+		   g.out_state & HWPT_DEVICE_COHERENT,
+		   " (its IOMMU can block no-snoop: ENFORCE_COHERENCY HWPTs)\n",
+		   " (or unknown without the coherency-query capability)\n");
 	out_bool("dead", "gone           %s\n", g.out_state & HWPT_DEVICE_DEAD);
 	if (g.out_hwpt_id)
 		out_uint("hwpt_id", "attached to    HWPT %llu\n", g.out_hwpt_id);

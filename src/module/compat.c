@@ -221,8 +221,15 @@ struct hwpt_pasid_handle {
 	struct iommu_attach_handle core;
 };
 
-int hwpt_compat_pasid_attach(struct iommu_domain *domain, struct device *dev,
-			     u32 pasid, struct hwpt_pasid_handle **handle)
+typedef int (*hwpt_pasid_set_fn)(struct iommu_domain *domain,
+				 struct device *dev, ioasid_t pasid,
+				 struct iommu_attach_handle *handle);
+
+/* Attach or replace (@set) with a new handle, in *@handle on success. */
+static int hwpt_compat_pasid_set(hwpt_pasid_set_fn set,
+				 struct iommu_domain *domain,
+				 struct device *dev, u32 pasid,
+				 struct hwpt_pasid_handle **handle)
 {
 	struct hwpt_pasid_handle *h;
 	int rc;
@@ -230,8 +237,7 @@ int hwpt_compat_pasid_attach(struct iommu_domain *domain, struct device *dev,
 	h = hwpt_inject(NULL, kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT));
 	if (!h)
 		return -ENOMEM;
-	rc = hwpt_inject(-EIO, iommu_attach_device_pasid(domain, dev, pasid,
-							 &h->core));
+	rc = hwpt_inject(-EIO, set(domain, dev, pasid, &h->core));
 	if (rc) {
 		kfree(h);
 		return rc;
@@ -240,25 +246,25 @@ int hwpt_compat_pasid_attach(struct iommu_domain *domain, struct device *dev,
 	return 0;
 }
 
+int hwpt_compat_pasid_attach(struct iommu_domain *domain, struct device *dev,
+			     u32 pasid, struct hwpt_pasid_handle **handle)
+{
+	return hwpt_compat_pasid_set(iommu_attach_device_pasid, domain, dev,
+				     pasid, handle);
+}
+
 int hwpt_compat_pasid_replace(struct iommu_domain *domain, struct device *dev,
 			      u32 pasid, struct hwpt_pasid_handle **handle)
 {
 #if HAVE_PASID_REPLACE
-	struct hwpt_pasid_handle *h;
+	struct hwpt_pasid_handle *old = *handle;
 	int rc;
 
-	h = hwpt_inject(NULL, kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT));
-	if (!h)
-		return -ENOMEM;
-	rc = hwpt_inject(-EIO, iommu_replace_device_pasid(domain, dev, pasid,
-							  &h->core));
-	if (rc) {
-		kfree(h);
-		return rc;
-	}
-	kfree(*handle);
-	*handle = h;
-	return 0;
+	rc = hwpt_compat_pasid_set(iommu_replace_device_pasid, domain, dev,
+				   pasid, handle);
+	if (!rc)
+		kfree(old);
+	return rc;
 #else
 	return -EOPNOTSUPP;
 #endif

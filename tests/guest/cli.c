@@ -181,6 +181,14 @@ TEST(help_and_usage)
 		"status", "load", "unload", "devices", "info", "exercise",
 		"faults",
 	};
+	static const struct {
+		const char *args, *error;
+	} usage_errors[] = {
+		{ "frobnicate", "unknown command frobnicate" },
+		{ "exercise", "missing operand" },
+		{ "devices --frob", "unknown option --frob" },
+		{ "faults 0000:00:00.0 --pages 17", "--pages takes 1 to 16" },
+	};
 	struct json *doc;
 	unsigned int i;
 	char want[64];
@@ -203,22 +211,13 @@ TEST(help_and_usage)
 	EXPECT_TRUE(starts(doc, "help", "usage: hwptctl status"));
 	json_free(doc);
 
-	doc = run(_metadata, &rc, "hwptctl frobnicate");
-	EXPECT_EQ(2, rc);
-	EXPECT_TRUE(starts(doc, "error", "unknown command frobnicate"));
-	json_free(doc);
-	doc = run(_metadata, &rc, "hwptctl exercise");
-	EXPECT_EQ(2, rc);
-	EXPECT_TRUE(starts(doc, "error", "missing operand"));
-	json_free(doc);
-	doc = run(_metadata, &rc, "hwptctl devices --frob");
-	EXPECT_EQ(2, rc);
-	EXPECT_TRUE(starts(doc, "error", "unknown option --frob"));
-	json_free(doc);
-	doc = run(_metadata, &rc, "hwptctl faults 0000:00:00.0 --pages 17");
-	EXPECT_EQ(2, rc);
-	EXPECT_TRUE(starts(doc, "error", "--pages takes 1 to 16"));
-	json_free(doc);
+	/* Usage errors: exit status 2, and the error says which. */
+	for (i = 0; i < ARRAY_SIZE(usage_errors); i++) {
+		doc = run(_metadata, &rc, "hwptctl %s", usage_errors[i].args);
+		EXPECT_EQ(2, rc);
+		EXPECT_TRUE(starts(doc, "error", usage_errors[i].error));
+		json_free(doc);
+	}
 }
 
 /* ---- status ---- */

@@ -12,6 +12,45 @@ void mock_reset(void)
 	memset(&mock, 0, sizeof(mock));
 }
 
+static void mock_destroy(struct hwpt_object *obj)
+{
+}
+
+const struct hwpt_object_type mock_pt_type = {
+	.name = "hwpt", .destroy = mock_destroy,
+};
+
+static const struct hwpt_object_type mock_dev_type = {
+	.name = "device", .destroy = mock_destroy,
+};
+
+struct hwpt_pt *mock_pt_new(struct hwpt_ctx *ctx, struct iommu_domain *domain,
+			    struct hwpt_ioas *ioas, struct hwpt_faultq *fq)
+{
+	struct hwpt_pt *pt = hwpt_object_alloc(&ctx->table, struct hwpt_pt,
+					       &mock_pt_type);
+
+	pt->ctx = ctx;
+	pt->domain = domain;
+	pt->ioas = ioas;
+	pt->fq = fq;
+	hwpt_object_finalize(&ctx->table, &pt->obj);
+	return pt;
+}
+
+struct hwpt_device *mock_dev_new(struct hwpt_ctx *ctx, struct hwpt_group *g)
+{
+	struct hwpt_device *d = hwpt_object_alloc(&ctx->table,
+						  struct hwpt_device,
+						  &mock_dev_type);
+
+	d->ctx = ctx;
+	d->group = g;
+	list_add_tail(&d->group_item, &g->devices);
+	hwpt_object_finalize(&ctx->table, &d->obj);
+	return d;
+}
+
 /* The module's fault injection: every fail point asks this. */
 bool hwpt_should_fail(void)
 {

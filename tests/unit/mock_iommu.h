@@ -64,6 +64,14 @@ struct mock {
 extern struct mock mock;
 
 void mock_reset(void);
+
+/* Objects of the fixtures, destroyed by nobody but the table's teardown. */
+extern const struct hwpt_object_type mock_pt_type;
+/* A published HWPT on @ioas with @domain; fault-capable with @fq. */
+struct hwpt_pt *mock_pt_new(struct hwpt_ctx *ctx, struct iommu_domain *domain,
+			    struct hwpt_ioas *ioas, struct hwpt_faultq *fq);
+/* A published device of @g, last in its list. */
+struct hwpt_device *mock_dev_new(struct hwpt_ctx *ctx, struct hwpt_group *g);
 int mock_resv_count(const struct hwpt_ioas *ioas, const struct hwpt_group *g);
 /* IOPF enables of @dev for @pt less disables: 1 while it is on @pt. */
 int mock_iopf_net(const struct hwpt_device *dev, const struct hwpt_pt *pt);

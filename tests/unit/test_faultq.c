@@ -34,16 +34,6 @@
 #define ADDR_BASE 0x10000000ull
 #define ADDR_STRIDE 0x100000ull
 
-static void plain_destroy(struct hwpt_object *obj)
-{
-}
-
-static const struct hwpt_object_type pt_type = {
-	.name = "hwpt", .destroy = plain_destroy,
-};
-static const struct hwpt_object_type dev_type = {
-	.name = "device", .destroy = plain_destroy,
-};
 
 FIXTURE(fq) {
 	struct hwpt_ctx ctx;
@@ -93,28 +83,12 @@ FIXTURE_SETUP(fq)
 		self->g[i].ctx = &self->ctx;
 		self->g[i].group = &self->core[i];
 	}
-	for (int i = 0; i < NPT; i++) {
-		struct hwpt_pt *pt = hwpt_object_alloc(&self->ctx.table,
-						       struct hwpt_pt, &pt_type);
-
-		pt->ctx = &self->ctx;
-		pt->domain = &self->dom[i];
-		pt->ioas = &self->ioas;
-		pt->fq = i < 2 ? &self->q : NULL;
-		hwpt_object_finalize(&self->ctx.table, &pt->obj);
-		self->pt[i] = pt;
-	}
+	for (int i = 0; i < NPT; i++)
+		self->pt[i] = mock_pt_new(&self->ctx, &self->dom[i],
+					  &self->ioas, i < 2 ? &self->q : NULL);
 	for (int i = 0; i < NDEV; i++) {
-		struct hwpt_device *d = hwpt_object_alloc(&self->ctx.table,
-							  struct hwpt_device,
-							  &dev_type);
-
-		d->ctx = &self->ctx;
-		d->pdev = &self->pdev[i];
-		d->group = &self->g[i == 3];
-		list_add_tail(&d->group_item, &d->group->devices);
-		hwpt_object_finalize(&self->ctx.table, &d->obj);
-		self->dev[i] = d;
+		self->dev[i] = mock_dev_new(&self->ctx, &self->g[i == 3]);
+		self->dev[i]->pdev = &self->pdev[i];
 	}
 	mock_reset();
 	kshim_warnings = 0;

@@ -16,16 +16,6 @@
 
 /* ---- Objects ---- */
 
-static void plain_destroy(struct hwpt_object *obj)
-{
-}
-
-static const struct hwpt_object_type pt_type = {
-	.name = "hwpt", .destroy = plain_destroy,
-};
-static const struct hwpt_object_type dev_type = {
-	.name = "device", .destroy = plain_destroy,
-};
 
 #define NPT 3
 #define NDEV 3
@@ -70,29 +60,14 @@ FIXTURE_SETUP(grp)
 	self->g.ctx = &self->ctx;
 	self->g.group = &self->core;
 	for (int i = 0; i < NPT; i++) {
-		struct hwpt_pt *pt = hwpt_object_alloc(&self->ctx.table,
-						       struct hwpt_pt, &pt_type);
-
-		pt->ctx = &self->ctx;
-		pt->domain = &self->dom[i];
-		pt->ioas = &self->ioas[i == 2];
-		pt->auto_pt = i == 1;
-		if (variant->faults & (1u << i))
-			pt->fq = &self->fq;
-		hwpt_object_finalize(&self->ctx.table, &pt->obj);
-		self->pt[i] = pt;
+		self->pt[i] = mock_pt_new(&self->ctx, &self->dom[i],
+					  &self->ioas[i == 2],
+					  variant->faults & (1u << i) ?
+					  &self->fq : NULL);
+		self->pt[i]->auto_pt = i == 1;
 	}
-	for (int i = 0; i < NDEV; i++) {
-		struct hwpt_device *d = hwpt_object_alloc(&self->ctx.table,
-							  struct hwpt_device,
-							  &dev_type);
-
-		d->ctx = &self->ctx;
-		d->group = &self->g;
-		list_add_tail(&d->group_item, &self->g.devices);
-		hwpt_object_finalize(&self->ctx.table, &d->obj);
-		self->dev[i] = d;
-	}
+	for (int i = 0; i < NDEV; i++)
+		self->dev[i] = mock_dev_new(&self->ctx, &self->g);
 	mock_reset();
 	kshim_warnings = 0;
 	self->what = NULL;
@@ -290,7 +265,7 @@ TEST_F(grp, last_detach_blocks_the_group_and_keeps_the_hwpt)
 	ASSERT_EQ(0, mock_resv_count(&self->ioas[0], &self->g));
 	/* Deferred cleanup: the HWPT is still in the table, unused. */
 	ASSERT_TRUE(hwpt_object_get(&self->ctx.table, self->pt[0]->obj.id,
-				    &pt_type) == &self->pt[0]->obj);
+				    &mock_pt_type) == &self->pt[0]->obj);
 	hwpt_object_put(&self->ctx.table, &self->pt[0]->obj);
 	ASSERT_CONSISTENT();
 }
@@ -315,7 +290,7 @@ TEST_F(grp, an_unused_automatic_hwpt_is_handed_back)
 TEST_F(grp, attach_to_an_hwpt_being_destroyed_fails_cleanly)
 {
 	struct hwpt_pt *dying = hwpt_object_alloc(&self->ctx.table,
-						  struct hwpt_pt, &pt_type);
+						  struct hwpt_pt, &mock_pt_type);
 	struct hwpt_pt *orphan = NULL;
 
 	/* Not in the table (as after a destroy took it out): no users. */
