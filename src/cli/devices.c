@@ -132,7 +132,7 @@ static void state_line(const char *key, const char *fmt, bool on,
 		       const char *if_on, const char *if_off)
 {
 	out_bool(key, fmt, on);
-	out_text(on ? if_on : if_off);
+	out_text("%s", on ? if_on : if_off);
 }
 
 static void info_reg(const char *name, uint64_t v)
