@@ -50,11 +50,14 @@ install: install-src
 # The one list of the files DKMS builds the module from.
 install-src:
 	rm -rf $(DKMS_SRC)
-	install -d $(DKMS_SRC)/src/module/conftest $(DKMS_SRC)/include/uapi/linux
+	install -d $(DKMS_SRC)/src/module/conftest $(DKMS_SRC)/src/module/vendor \
+		$(DKMS_SRC)/include/uapi/linux
 	install -m 0644 Kbuild Makefile dkms.conf $(DKMS_SRC)/
 	install -m 0644 include/uapi/linux/hwpt.h $(DKMS_SRC)/include/uapi/linux/
 	install -m 0644 $(filter-out $(CONFTEST_H),$(wildcard src/module/*.[ch])) \
 		$(DKMS_SRC)/src/module/
+	install -m 0644 $(wildcard src/module/vendor/*.[ch]) \
+		$(DKMS_SRC)/src/module/vendor/
 	install -m 0755 src/module/conftest.sh $(DKMS_SRC)/src/module/
 	install -m 0644 src/module/conftest/* $(DKMS_SRC)/src/module/conftest/
 

@@ -114,6 +114,11 @@ common_devs() {
 # printk.devkmsg=on: no rate limit on the guest's writes to /dev/kmsg.
 cmdline="panic=-1 oops=panic iommu.strict=1 printk.devkmsg=on"
 extra=()
+# Whether the machine isolates MSIs (interrupt remapping, or GICv3's ITS),
+# for the guest tests as hwpt_msi_isolated=1|0: the bind of a device
+# without is refused unless hwpt.allow_unsafe_interrupts=1, which the
+# variants without set (a test turns it off to see the refusal).
+msi_isolated=1
 case $variant in
 intel-legacy|intel-sm|intel-sm-pasid|amd|virtio-iommu)
 	[ "$KARCH" = x86_64 ] || die "variant $variant needs an x86_64 kernel, $id is $KARCH"
@@ -144,12 +149,17 @@ intel-legacy|intel-sm|intel-sm-pasid|amd|virtio-iommu)
 		*)	die "kernel $id has no virtio-iommu driver (CONFIG_VIRTIO_IOMMU unset)" ;;
 		esac
 		# At 00:08.0, clear of the root ports' slots (00:01-03.0).
-		iommu=(-device virtio-iommu-pci,addr=8,boot-bypass=off) ;;
+		# No interrupt remapping: MSIs are not isolated.
+		iommu=(-device virtio-iommu-pci,addr=8,boot-bypass=off)
+		msi_isolated=0 ;;
 	amd)
 		# intremap=on panicked QEMU 10's guests; the DMA path needs
 		# dma-remap=on (QEMU >= 10.1).
+		# intremap=off: the boot log says "AMD-Vi: Disabling
+		# interrupt remapping", so MSIs are not isolated.
 		iommu=(-device amd-iommu,intremap=off,dma-remap=on)
-		cmdline+=" amd_iommu=on" ;;
+		cmdline+=" amd_iommu=on"
+		msi_isolated=0 ;;
 	esac ;;
 smmuv3)
 	[ "$KARCH" = arm64 ] || die "variant smmuv3 needs an arm64 kernel, $id is $KARCH"
@@ -162,6 +172,8 @@ smmuv3)
 *)	die "unknown variant $variant (intel-legacy, intel-sm, intel-sm-pasid, amd, virtio-iommu, smmuv3)" ;;
 esac
 
+cmdline+=" hwpt_msi_isolated=$msi_isolated"
+[ "$msi_isolated" = 1 ] || cmdline+=" hwpt.allow_unsafe_interrupts=1"
 for p in ${HWPT_MODPARAMS:-}; do
 	cmdline+=" hwpt.$p"
 done

@@ -50,7 +50,11 @@ static const struct {
 	},
 	{
 		LH_BIND, EINVAL,
-		"not a PCI device name such as 0000:01:00.0",
+		"not a PCI device name such as 0000:01:00.0, or not an endpoint (bridges cannot be bound), or its IOMMU cannot keep DMA cache coherent; dmesg says which",
+	},
+	{
+		LH_BIND, EPERM,
+		"the platform cannot isolate the device's MSIs (interrupt remapping is off): a DMA write could raise any interrupt; load hwpt with allow_unsafe_interrupts=1 to bind it anyway",
 	},
 	{
 		LH_BIND, EBUSY,

@@ -11,13 +11,16 @@
  * hwpt_compat_replace() sets *lost_old when it failed and could not put the
  * old domain back either: the group is then blocked.
  *
- * The attachment (struct hwpt_attach) is allocated here, with the core's
- * handle around it, so that a page fault the core delivers to the handle
- * leads back to it.
+ * The core's handle is the first member of struct hwpt_attach, so a page
+ * request the core delivers to the handle leads back to the attachment.
+ * Also here: answering the core's page request groups, and PASID attach.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "hwpt_priv.h"
 
 #if HAVE_GROUP_HANDLE_API
@@ -28,100 +31,7 @@ MODULE_IMPORT_NS("IOMMUFD_INTERNAL");
 #endif
 #endif
 
-/* An attachment, and where the core has them its handle, in one. */
-struct hwpt_attach_handle {
-#if HAVE_GROUP_HANDLE_API
-	struct iommu_attach_handle core;
-#endif
-	struct hwpt_attach att;
-};
-
-struct hwpt_attach *hwpt_attach_alloc(struct hwpt_group *g, struct hwpt_pt *pt)
-{
-	struct hwpt_attach_handle *h;
-
-	h = hwpt_inject(NULL, kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT));
-	if (!h)
-		return NULL;
-#if HAVE_GROUP_HANDLE_API
-	h->core.domain = pt->domain;
-#endif
-	h->att.group = g;
-	h->att.pt = pt;
-	h->att.fq = pt->fq;
-	INIT_LIST_HEAD(&h->att.members);
-	INIT_LIST_HEAD(&h->att.retired_item);
-	return &h->att;
-}
-
-void hwpt_compat_attach_free(struct hwpt_attach *att)
-{
-	kfree(container_of(att, struct hwpt_attach_handle, att));
-}
-
-#if HAVE_GROUP_HANDLE_API && HAVE_IOPF_GROUP_API && HAVE_IOMMU_IOPF_CONFIG
-
-static_assert(HWPT_PGFAULT_PERM_READ == IOMMU_FAULT_PERM_READ);
-static_assert(HWPT_PGFAULT_PERM_WRITE == IOMMU_FAULT_PERM_WRITE);
-static_assert(HWPT_PGFAULT_PERM_EXEC == IOMMU_FAULT_PERM_EXEC);
-static_assert(HWPT_PGFAULT_PERM_PRIV == IOMMU_FAULT_PERM_PRIV);
-
-static u32 hwpt_iopf_flags(u32 prm_flags)
-{
-	return (prm_flags & IOMMU_FAULT_PAGE_REQUEST_PASID_VALID ?
-		HWPT_PGFAULT_FLAGS_PASID_VALID : 0) |
-	       (prm_flags & IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE ?
-		HWPT_PGFAULT_FLAGS_LAST_PAGE : 0);
-}
-
-/*
- * The domain's iopf_handler: called by the driver's page request thread
- * for a whole group. The group is ours once dequeued; it is answered
- * through the queue, never with the FAILURE the core gives when a handler
- * fails (that would stop page requests of the whole function).
- */
-static int hwpt_iopf_handler(struct iopf_group *group)
-{
-	struct hwpt_attach_handle *h =
-		container_of(group->attach_handle, struct hwpt_attach_handle,
-			     core);
-	struct device *dev = group->fault_param->dev;
-	struct hwpt_fault_group *fg;
-	struct iopf_fault *iopf;
-	unsigned int i = 0;
-
-	iopf_group_dequeue(group);
-	fg = hwpt_fault_group_alloc(group->fault_count, GFP_KERNEL);
-	if (!fg) {
-		hwpt_compat_iopf_answer(group, HWPT_PAGE_RESP_INVALID);
-		return 0;
-	}
-	list_for_each_entry(iopf, &group->faults, list) {
-		struct iommu_fault_page_request *prm = &iopf->fault.prm;
-
-		fg->recs[i++] = (struct hwpt_pgfault){
-			.flags = hwpt_iopf_flags(prm->flags),
-			.pasid = prm->pasid,
-			.grpid = prm->grpid,
-			.perm = prm->perm,
-			.addr = prm->addr,
-		};
-	}
-	fg->real = group;
-	hwpt_faultq_report(&h->att, dev_is_pci(dev) ? to_pci_dev(dev) : NULL,
-			   fg);
-	return 0;
-}
-
-void hwpt_compat_set_fault_handler(struct iommu_domain *domain)
-{
-	domain->iopf_handler = hwpt_iopf_handler;
-}
-
-bool hwpt_compat_domain_takes_faults(struct iommu_domain *domain)
-{
-	return domain->iopf_handler == hwpt_iopf_handler;
-}
+#if HWPT_COMPAT_IOPF_GROUPS
 
 void hwpt_compat_iopf_answer(void *real, u32 code)
 {
@@ -133,16 +43,7 @@ void hwpt_compat_iopf_answer(void *real, u32 code)
 	iopf_free_group(group);
 }
 
-#else /* no real page faults */
-
-void hwpt_compat_set_fault_handler(struct iommu_domain *domain)
-{
-}
-
-bool hwpt_compat_domain_takes_faults(struct iommu_domain *domain)
-{
-	return false;
-}
+#else
 
 void hwpt_compat_iopf_answer(void *real, u32 code)
 {
@@ -152,16 +53,25 @@ void hwpt_compat_iopf_answer(void *real, u32 code)
 
 #if HAVE_GROUP_HANDLE_API
 
-static struct iommu_attach_handle *hwpt_core_handle(struct hwpt_attach *att)
+void hwpt_compat_attach_init(struct hwpt_attach *att,
+			     struct iommu_domain *domain)
 {
-	return &container_of(att, struct hwpt_attach_handle, att)->core;
+	att->core.domain = domain;
+}
+
+struct hwpt_attach *hwpt_compat_attach_of_group(struct iommu_group *group)
+{
+	struct iommu_attach_handle *h;
+
+	h = iommu_attach_handle_get(group, IOMMU_NO_PASID, 0);
+	return IS_ERR(h) ? NULL : container_of(h, struct hwpt_attach, core);
 }
 
 int hwpt_compat_attach(struct hwpt_group *g, struct hwpt_attach *att)
 {
 	return hwpt_inject(-EIO,
 			   iommu_attach_group_handle(att->pt->domain, g->group,
-						     hwpt_core_handle(att)));
+						     &att->core));
 }
 
 int hwpt_compat_replace(struct hwpt_group *g, struct hwpt_attach *old,
@@ -169,7 +79,7 @@ int hwpt_compat_replace(struct hwpt_group *g, struct hwpt_attach *old,
 {
 	return hwpt_inject(-EIO,
 			   iommu_replace_group_handle(g->group, att->pt->domain,
-						      hwpt_core_handle(att)));
+						      &att->core));
 }
 
 void hwpt_compat_detach(struct hwpt_group *g, struct hwpt_attach *att)
@@ -178,6 +88,16 @@ void hwpt_compat_detach(struct hwpt_group *g, struct hwpt_attach *att)
 }
 
 #else /* !HAVE_GROUP_HANDLE_API */
+
+void hwpt_compat_attach_init(struct hwpt_attach *att,
+			     struct iommu_domain *domain)
+{
+}
+
+struct hwpt_attach *hwpt_compat_attach_of_group(struct iommu_group *group)
+{
+	return NULL;
+}
 
 int hwpt_compat_attach(struct hwpt_group *g, struct hwpt_attach *att)
 {
@@ -199,9 +119,9 @@ int hwpt_compat_replace(struct hwpt_group *g, struct hwpt_attach *old,
 	rc = hwpt_inject(-EIO, iommu_attach_group(att->pt->domain, g->group));
 	if (!rc)
 		return 0;
-	if (iommu_attach_group(old->pt->domain, g->group)) {
-		pr_warn("hwpt: group %d: replace failed and the old domain could not be restored; DMA is blocked\n",
-			iommu_group_id(g->group));
+	if (hwpt_inject(-EIO, iommu_attach_group(old->pt->domain, g->group))) {
+		pr_warn_ratelimited("group %d: replace failed and the old domain could not be restored; DMA is blocked\n",
+				    iommu_group_id(g->group));
 		*lost_old = true;
 	}
 	return rc;

@@ -30,6 +30,9 @@ void iommu_detach_group_handle(struct iommu_domain *domain,
 int iommu_replace_group_handle(struct iommu_group *group,
 			       struct iommu_domain *new_domain,
 			       struct iommu_attach_handle *handle);
+struct iommu_attach_handle *iommu_attach_handle_get(struct iommu_group *group,
+						    ioasid_t pasid,
+						    unsigned int type);
 #endif
 
 #if HAVE_PASID_REPLACE
@@ -99,6 +102,30 @@ static inline void hwpt_compat_release_dma(struct device *dev,
 #endif
 }
 
+#if !HAVE_GROUP_HAS_ISOLATED_MSI
+#include <linux/irqdomain.h>
+
+static inline int hwpt_compat_intr_remap(struct device *dev, void *data)
+{
+	return device_iommu_capable(dev, IOMMU_CAP_INTR_REMAP);
+}
+#endif
+
+/*
+ * Can the platform keep MSIs of @grp's devices from raising other
+ * interrupts? 6.1 asks as its VFIO does: an MSI domain that remaps, or an
+ * IOMMU that remaps interrupts.
+ */
+static inline bool hwpt_compat_isolated_msi(struct iommu_group *grp)
+{
+#if HAVE_GROUP_HAS_ISOLATED_MSI
+	return iommu_group_has_isolated_msi(grp);
+#else
+	return irq_domain_check_msi_remap() ||
+	       iommu_group_for_each_dev(grp, NULL, hwpt_compat_intr_remap);
+#endif
+}
+
 /* Can @dev's IOMMU block no-snoop for it? Where unknown, yes: the driver decides. */
 static inline bool hwpt_compat_coherent(struct device *dev)
 {
@@ -138,10 +165,12 @@ static inline int hwpt_compat_set_driver_override(struct pci_dev *pdev,
  * Real I/O page faults can reach a module: the core delivers iopf_groups to
  * attach handles, and the kernel is built with IOPF (arm64 7.2 is not).
  */
+#define HWPT_COMPAT_IOPF_GROUPS \
+	(HAVE_GROUP_HANDLE_API && HAVE_IOPF_GROUP_API && HAVE_IOMMU_IOPF_CONFIG)
+
 static inline bool hwpt_compat_kernel_iopf(void)
 {
-	return HAVE_GROUP_HANDLE_API && HAVE_IOPF_GROUP_API &&
-	       HAVE_IOMMU_IOPF_CONFIG;
+	return HWPT_COMPAT_IOPF_GROUPS;
 }
 
 /*
@@ -163,10 +192,14 @@ static inline bool hwpt_compat_kernel_iopf(void)
 
 struct hwpt_attach;
 
-/* compat.c: attachments with the core's handle, and the fault handler */
-void hwpt_compat_attach_free(struct hwpt_attach *att);
-void hwpt_compat_set_fault_handler(struct iommu_domain *domain);
-bool hwpt_compat_domain_takes_faults(struct iommu_domain *domain);
+/*
+ * compat.c: the core's handle of an attachment (set up, and found as the
+ * core finds it for a page request of @group), and answering the core's
+ * page request groups.
+ */
+void hwpt_compat_attach_init(struct hwpt_attach *att,
+			     struct iommu_domain *domain);
+struct hwpt_attach *hwpt_compat_attach_of_group(struct iommu_group *group);
 void hwpt_compat_iopf_answer(void *real, u32 code);
 
 /* Enable IOPF on @dev by hand, where the kernel leaves that to us. */

@@ -9,6 +9,7 @@
  */
 #include <linux/iommu.h>
 
+#include "compat.h"
 #include "hwpt_priv.h"
 
 #if HWPT_COMPAT_NESTING

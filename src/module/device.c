@@ -8,18 +8,35 @@
  * of a DMA owner, keeps DMA-API drivers off it, and gives us remove() when
  * the device goes away.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/device.h>
 #include <linux/iommu.h>
+#include <linux/moduleparam.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "hwpt_priv.h"
+#include "vendor/vendor.h"
 
 #define HWPT_DRIVER_NAME "hwpt"
+
+/*
+ * As iommufd's and VFIO's: without isolated MSI (interrupt remapping, or
+ * an MSI controller that tells devices apart), a device's DMA write to the
+ * MSI window raises any interrupt of the host.
+ */
+static bool allow_unsafe_interrupts;
+module_param(allow_unsafe_interrupts, bool, 0644);
+MODULE_PARM_DESC(allow_unsafe_interrupts,
+		 "Bind devices whose platform cannot isolate their MSIs (unsafe).");
 
 /* The bind in progress, for probe() to pick up; under hwpt_bind_lock. */
 static DEFINE_MUTEX(hwpt_bind_lock);
 static struct hwpt_device *hwpt_binding;
+
+static struct pci_driver hwpt_pci_driver;
 
 static int hwpt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
@@ -35,68 +52,39 @@ static int hwpt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	return 0;
 }
 
-static struct hwpt_group *hwpt_group_get(struct hwpt_ctx *ctx,
-					 struct iommu_group *group)
-{
-	unsigned long id = iommu_group_id(group);
-	struct hwpt_group *g = xa_load(&ctx->groups, id);
-	int rc;
-
-	if (g)
-		return g;
-	g = hwpt_inject(NULL, kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT));
-	if (!g)
-		return ERR_PTR(-ENOMEM);
-	g->ctx = ctx;
-	g->group = group;
-	iommu_group_ref_get(group);
-	INIT_LIST_HEAD(&g->devices);
-	rc = hwpt_inject(-ENOMEM, xa_err(xa_store(&ctx->groups, id, g,
-						  GFP_KERNEL_ACCOUNT)));
-	if (rc) {
-		iommu_group_put(group);
-		kfree(g);
-		return ERR_PTR(rc);
-	}
-	return g;
-}
-
-static void hwpt_group_put_if_empty(struct hwpt_group *g)
-{
-	if (!list_empty(&g->devices))
-		return;
-	xa_erase(&g->ctx->groups, iommu_group_id(g->group));
-	iommu_group_put(g->group);
-	kfree(g);
-}
-
+/*
+ * The device of @grp whose kernel driver keeps us from owning the group.
+ * Under the core's group mutex, so no device_lock: the driver pointer is
+ * read once, and dev_driver_string() copes with one that goes.
+ */
 static int hwpt_report_blocker(struct device *d, void *data)
 {
 	struct hwpt_device *dev = data;
 
-	if (d == &dev->pdev->dev || !d->driver)
+	if (d == &dev->pdev->dev || !READ_ONCE(d->driver))
 		return 0;
-	pr_info("hwpt: %s: group %d is in use by %s (driver %s): unbind it first\n",
-		pci_name(dev->pdev), iommu_group_id(dev->group->group),
-		dev_name(d), d->driver->name);
+	pr_info_ratelimited("%s: its IOMMU group is in use by %s (driver %s): unbind it first\n",
+			    pci_name(dev->pdev), dev_name(d),
+			    dev_driver_string(d));
 	return 1;
 }
 
 /*
  * Join the device to its group in this file and take DMA ownership of it.
- * Under ctx->lock.
+ * A device remove() found before (dev->dead) is not claimed.
  */
 static int hwpt_device_claim(struct hwpt_device *dev, struct iommu_group *grp)
 {
-	struct hwpt_group *g = hwpt_group_get(dev->ctx, grp);
+	struct hwpt_group *g;
 	bool first;
 	int rc;
 
+	lockdep_assert_held(&dev->ctx->lock);
 	if (dev->dead)
 		return -ENODEV;
+	g = hwpt_group_get(dev->ctx, grp);
 	if (IS_ERR(g))
 		return PTR_ERR(g);
-	dev->group = g;
 	first = list_empty(&g->devices);
 	rc = hwpt_inject(-EBUSY, hwpt_compat_claim_dma(&dev->pdev->dev, grp,
 						       dev->ctx, first));
@@ -104,28 +92,25 @@ static int hwpt_device_claim(struct hwpt_device *dev, struct iommu_group *grp)
 		if (rc == -EPERM || rc == -EBUSY) {
 			if (!iommu_group_for_each_dev(grp, dev,
 						      hwpt_report_blocker))
-				pr_info("hwpt: %s: group %d is owned by another user\n",
-					pci_name(dev->pdev),
-					iommu_group_id(grp));
+				pr_info_ratelimited("%s: its IOMMU group is owned by another user\n",
+						    pci_name(dev->pdev));
 			rc = -EBUSY;
 		}
-		dev->group = NULL;
 		hwpt_group_put_if_empty(g);
 		return rc;
 	}
+	dev->group = g;
 	list_add_tail(&dev->group_item, &g->devices);
 	return 0;
 }
 
-/*
- * Undo hwpt_device_claim(): detach, give DMA ownership back. Under
- * ctx->lock. Returns an automatic HWPT left unused, for the caller to put.
- */
+/* Undo hwpt_device_claim(): detach, give DMA ownership back. */
 static struct hwpt_pt *hwpt_device_release(struct hwpt_device *dev)
 {
 	struct hwpt_group *g = dev->group;
 	struct hwpt_pt *orphan = NULL;
 
+	lockdep_assert_held(&dev->ctx->lock);
 	hwpt_device_pasids_release(dev);
 	if (dev->pt)
 		orphan = hwpt_group_detach(dev);
@@ -133,28 +118,63 @@ static struct hwpt_pt *hwpt_device_release(struct hwpt_device *dev)
 	hwpt_compat_release_dma(&dev->pdev->dev, g->group,
 				list_empty(&g->devices));
 	dev->group = NULL;
-	dev->dead = true;
 	hwpt_group_put_if_empty(g);
 	return orphan;
+}
+
+/*
+ * Stop what the user left the device doing before its DMA goes back to
+ * the kernel (whose default domain may be identity): bus mastering off,
+ * then a function reset where the device has one, as vfio-pci does, so
+ * that the next owner gets it clean. Config space is restored after the
+ * reset, bus mastering left off.
+ */
+static void hwpt_device_stop(struct pci_dev *pdev)
+{
+	device_lock_assert(&pdev->dev);
+	pci_clear_master(pdev);
+	pci_save_state(pdev);
+	pci_cfg_access_lock(pdev);
+	__pci_reset_function_locked(pdev);
+	pci_cfg_access_unlock(pdev);
+	pci_restore_state(pdev);
+}
+
+/*
+ * The device leaves hwpt: hot-unplug, a driver unbind from sysfs, or its
+ * object's destruction. Under the device_lock, which remove() runs under,
+ * so that those never race. One bound but not yet claimed (a bind under
+ * way) is only marked dead: the bind sees it and fails.
+ */
+static void hwpt_device_shutdown(struct hwpt_device *dev)
+{
+	struct hwpt_ctx *ctx = dev->ctx;
+	struct hwpt_pt *orphan = NULL;
+	bool claimed;
+
+	device_lock_assert(&dev->pdev->dev);
+	mutex_lock(&ctx->lock);
+	claimed = !dev->dead && dev->group;
+	dev->dead = true;
+	mutex_unlock(&ctx->lock);
+	if (!claimed)
+		return;
+	/* No ioctl uses it now; its group may still move it on replace. */
+	hwpt_device_stop(dev->pdev);
+	mutex_lock(&ctx->lock);
+	orphan = hwpt_device_release(dev);
+	mutex_unlock(&ctx->lock);
+	hwpt_pt_put_orphan(ctx, orphan);
 }
 
 /* Hot-unplug or a driver unbind from sysfs: the device is gone for us. */
 static void hwpt_pci_remove(struct pci_dev *pdev)
 {
 	struct hwpt_device *dev = pci_get_drvdata(pdev);
-	struct hwpt_ctx *ctx = dev->ctx;
-	struct hwpt_pt *orphan = NULL;
 
-	mutex_lock(&ctx->lock);
-	if (!dev->dead) {
-		/* No group yet: a bind is under way and will see it dead. */
-		if (dev->group)
-			orphan = hwpt_device_release(dev);
-		dev->dead = true;
-		dev_info(&pdev->dev, "hwpt: device removed while bound\n");
-	}
-	mutex_unlock(&ctx->lock);
-	hwpt_pt_put_orphan(ctx, orphan);
+	if (!dev->dead)
+		pci_info(pdev, "removed while bound to hwpt\n");
+	hwpt_device_shutdown(dev);
 	pci_disable_device(pdev);
 	pci_set_drvdata(pdev, NULL);
 }
@@ -185,29 +205,23 @@ static void hwpt_device_unbind_driver(struct pci_dev *pdev)
 static void hwpt_device_destroy(struct hwpt_object *obj)
 {
 	struct hwpt_device *dev = container_of(obj, struct hwpt_device, obj);
-	struct hwpt_ctx *ctx = dev->ctx;
-	struct hwpt_pt *orphan = NULL;
+	struct pci_dev *pdev = dev->pdev;
 	bool bound;
 
-	mutex_lock(&ctx->lock);
-	bound = !dev->dead;
+	/* remove() runs under the device lock: this is its twin. */
+	device_lock(&pdev->dev);
+	bound = pdev->dev.driver == &hwpt_pci_driver.driver &&
+		pci_get_drvdata(pdev) == dev;
 	if (bound)
-		orphan = hwpt_device_release(dev);
-	mutex_unlock(&ctx->lock);
-	hwpt_pt_put_orphan(ctx, orphan);
-	if (bound) {
+		hwpt_device_shutdown(dev);
+	device_unlock(&pdev->dev);
+	if (bound)
 		/* remove() now finds the device dead and leaves it to us. */
-		hwpt_device_unbind_driver(dev->pdev);
-	} else {
-		/* remove() runs under the device lock: let it finish. */
-		device_lock(&dev->pdev->dev);
-		bound = dev->pdev->dev.driver;
-		device_unlock(&dev->pdev->dev);
-		if (!bound)
-			hwpt_compat_set_driver_override(dev->pdev, "");
-	}
+		hwpt_device_unbind_driver(pdev);
+	else if (!READ_ONCE(pdev->dev.driver))
+		hwpt_compat_set_driver_override(pdev, "");
 	xa_destroy(&dev->pasids);
-	pci_dev_put(dev->pdev);
+	pci_dev_put(pdev);
 }
 
 const struct hwpt_object_type hwpt_device_type = {
@@ -226,8 +240,9 @@ static int hwpt_device_bind_driver(struct hwpt_device *dev)
 	rc = pdev->dev.driver ? -EBUSY : 0;
 	device_unlock(&pdev->dev);
 	if (rc) {
-		pr_info("hwpt: %s is bound to %s: unbind it first\n",
-			pci_name(pdev), dev_driver_string(&pdev->dev));
+		pr_info_ratelimited("%s is bound to %s: unbind it first\n",
+				    pci_name(pdev),
+				    dev_driver_string(&pdev->dev));
 		goto out;
 	}
 	rc = hwpt_compat_set_driver_override(pdev, HWPT_DRIVER_NAME);
@@ -251,9 +266,8 @@ out:
 static struct pci_dev *hwpt_pci_find(const char *name)
 {
 	unsigned int domain, bus, slot, fn;
-	char end;
-
 	struct pci_dev *pdev;
+	char end;
 
 	if (sscanf(name, "%x:%x:%x.%x%c", &domain, &bus, &slot, &fn,
 		   &end) != 4 || bus > 0xff || slot > 0x1f || fn > 7)
@@ -265,6 +279,39 @@ static struct pci_dev *hwpt_pci_find(const char *name)
 		pdev = NULL;
 	}
 	return pdev;
+}
+
+/*
+ * What iommufd and VFIO require of a device before userspace gets its DMA:
+ * an endpoint (vfio-pci refuses bridges, whose config space routes other
+ * devices' traffic); an IOMMU that keeps DMA coherent with the CPU caches
+ * (every mapping is IOMMU_CACHE, and userspace cannot flush caches); and,
+ * unless the admin allows otherwise, MSIs the platform can isolate.
+ */
+static int hwpt_device_check(struct pci_dev *pdev, struct iommu_group *grp)
+{
+	const char *name = pci_name(pdev);
+
+	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL) {
+		pr_info_ratelimited("%s: not an endpoint (PCI header type %u): bridges cannot be bound\n",
+				    name, pdev->hdr_type);
+		return -EINVAL;
+	}
+	if (!device_iommu_capable(&pdev->dev, IOMMU_CAP_CACHE_COHERENCY)) {
+		pr_info_ratelimited("%s: its IOMMU cannot keep DMA coherent with the CPU caches\n",
+				    name);
+		return -EINVAL;
+	}
+	if (hwpt_compat_isolated_msi(grp))
+		return 0;
+	if (!READ_ONCE(allow_unsafe_interrupts)) {
+		pr_info_ratelimited("%s: its MSIs cannot be isolated (no interrupt remapping?): a DMA write could raise any host interrupt; allow_unsafe_interrupts=1 binds it anyway\n",
+				    name);
+		return -EPERM;
+	}
+	pr_warn_ratelimited("%s: MSIs not isolated, bound because allow_unsafe_interrupts=1\n",
+			    name);
+	return 0;
 }
 
 int hwpt_device_bind_ioctl(struct hwpt_ucmd *ucmd)
@@ -289,6 +336,9 @@ int hwpt_device_bind_ioctl(struct hwpt_ucmd *ucmd)
 		rc = -ENODEV;
 		goto err_pdev;
 	}
+	rc = hwpt_device_check(pdev, grp);
+	if (rc)
+		goto err_group;
 
 	dev = hwpt_object_alloc(&ctx->table, struct hwpt_device,
 				&hwpt_device_type);
@@ -312,16 +362,17 @@ int hwpt_device_bind_ioctl(struct hwpt_ucmd *ucmd)
 		goto err_unbind;
 	iommu_group_put(grp);
 
+	/* Published only once the reply is out. */
 	cmd->out_dev_id = dev->obj.id;
 	rc = hwpt_ucmd_respond(ucmd, sizeof(*cmd));
-	hwpt_object_finalize(&ctx->table, &dev->obj);
 	if (rc)
-		hwpt_object_destroy(&ctx->table, dev->obj.id, &hwpt_device_type);
+		hwpt_object_abort_and_destroy(&ctx->table, &dev->obj);
+	else
+		hwpt_object_finalize(&ctx->table, &dev->obj);
 	return rc;
 
 err_unbind:
-	/* remove() must not release what was never claimed. */
-	dev->dead = true;
+	/* Never claimed: remove() only marks it dead. */
 	hwpt_device_unbind_driver(pdev);
 err_abort:
 	hwpt_object_abort(&ctx->table, &dev->obj);
@@ -349,12 +400,13 @@ static int hwpt_device_check_coherent(struct hwpt_device *dev,
 {
 	struct hwpt_device *d;
 
+	lockdep_assert_held(&dev->ctx->lock);
 	if (!pt->coherent)
 		return 0;
 	list_for_each_entry(d, &dev->group->devices, group_item) {
 		if ((d == dev || (replace && d->pt)) && !d->coherent) {
-			pr_info("hwpt: %s: its IOMMU cannot enforce cache coherency, which HWPT %u requires\n",
-				pci_name(d->pdev), pt->obj.id);
+			pr_info_ratelimited("%s: its IOMMU cannot enforce cache coherency, which HWPT %u requires\n",
+					    pci_name(d->pdev), pt->obj.id);
 			return -EINVAL;
 		}
 	}
@@ -363,8 +415,10 @@ static int hwpt_device_check_coherent(struct hwpt_device *dev,
 
 /*
  * Attach or replace to @obj: an HWPT, or an IOAS, whose automatic HWPTs are
- * tried in turn (one may belong to another IOMMU) before a new one is made.
- * Under ctx->lock; *orphan gets an automatic HWPT left unused.
+ * tried in turn (one may belong to another IOMMU, or be on its way out)
+ * before a new one is made, which is published only once attached, as
+ * iommufd does. Under ctx->lock; *orphan gets an automatic HWPT left
+ * unused.
  */
 static int hwpt_device_set_pt(struct hwpt_device *dev, struct hwpt_object *obj,
 			      bool replace, struct hwpt_pt **result,
@@ -375,6 +429,7 @@ static int hwpt_device_set_pt(struct hwpt_device *dev, struct hwpt_object *obj,
 	struct hwpt_pt *pt;
 	int rc;
 
+	lockdep_assert_held(&dev->ctx->lock);
 	if (obj->type == &hwpt_pt_type) {
 		pt = container_of(obj, struct hwpt_pt, obj);
 		rc = hwpt_device_check_coherent(dev, pt, replace);
@@ -403,18 +458,21 @@ static int hwpt_device_set_pt(struct hwpt_device *dev, struct hwpt_object *obj,
 		if (!pt->auto_pt || pt == g->pt)
 			continue;
 		rc = hwpt_device_set_pt(dev, &pt->obj, replace, result, orphan);
-		if (rc != -EINVAL && rc != -ENODEV)
+		/* Another IOMMU's (EINVAL, ENODEV), or being destroyed. */
+		if (rc != -EINVAL && rc != -ENODEV && rc != -ENOENT)
+			return rc;
+		/* An emulated replace that could not restore the old domain. */
+		if (replace && !dev->pt)
 			return rc;
 	}
 	pt = hwpt_pt_create(dev->ctx, ioas, dev, NULL, HWPT_PT_AUTO);
 	if (IS_ERR(pt))
 		return PTR_ERR(pt);
 	rc = hwpt_device_set_pt(dev, &pt->obj, replace, result, orphan);
-	if (rc < 0) {
-		/* Unused from birth: destroyed like any orphan. */
-		refcount_inc(&pt->obj.refs);
-		*orphan = pt;
-	}
+	if (rc < 0)
+		hwpt_pt_abort(pt);
+	else
+		hwpt_object_finalize(&dev->ctx->table, &pt->obj);
 	return rc;
 }
 
@@ -539,6 +597,9 @@ int hwpt_device_get_ioctl(struct hwpt_ucmd *ucmd)
 		cmd->out_state |= HWPT_DEVICE_VF;
 	if (dev->coherent && HAVE_CAP_ENFORCE_COHERENCY)
 		cmd->out_state |= HWPT_DEVICE_COHERENT;
+	if (dev->vendor->replace_hitless &&
+	    (hwpt_compat_caps() & HWPT_CAP_REPLACE_ATOMIC))
+		cmd->out_state |= HWPT_DEVICE_REPLACE_HITLESS;
 	hwpt_device_fault_counts(dev, cmd);
 	cmd->out_group_id = 0;
 	cmd->out_group_devices = 0;

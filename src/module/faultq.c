@@ -13,9 +13,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "faultq.h"
-#include "group.h"
-#include "inject.h"
+#include "hwpt_priv.h"
 
 struct hwpt_fault_counts hwpt_fault_totals;
 
@@ -28,6 +26,7 @@ static void hwpt_fault_count(struct hwpt_device *dev, size_t which)
 	atomic_inc((atomic_t *)((u8 *)&hwpt_fault_totals + which));
 }
 
+/* The queue, with one reference: its creator's. */
 void hwpt_faultq_init(struct hwpt_faultq *fq)
 {
 	spin_lock_init(&fq->lock);
@@ -35,6 +34,28 @@ void hwpt_faultq_init(struct hwpt_faultq *fq)
 	INIT_LIST_HEAD(&fq->deliver);
 	INIT_LIST_HEAD(&fq->response);
 	init_waitqueue_head(&fq->wait);
+	refcount_set(&fq->refs, 1);
+}
+
+/*
+ * May a device attach to a fault-capable HWPT? @real: the HWPT's domain
+ * has hwpt's page request handler; @capable: the device's page requests
+ * can reach it on this kernel and IOMMU; @vf: it is a PCI virtual
+ * function; @inject: fault injection is on. A VF never may (PRI is its
+ * PF's); a handler needs a device whose requests reach it; a device with
+ * page requests needs the handler, or the core would answer them without
+ * the queue seeing them; and without either, only injected faults can
+ * come.
+ */
+int hwpt_fault_attach_rule(bool real, bool capable, bool vf, bool inject)
+{
+	if (vf)
+		return -EINVAL;
+	if (real)
+		return capable ? 0 : -EOPNOTSUPP;
+	if (capable)
+		return -EINVAL;
+	return inject ? 0 : -EOPNOTSUPP;
 }
 
 /* Answer and free every group on @list; counted against its device. */
@@ -65,6 +86,9 @@ static void hwpt_fault_take(struct hwpt_faultq *fq, struct list_head *list,
 {
 	struct hwpt_fault_group *fg, *next;
 
+	lockdep_assert_held(&fq->lock);
+	if (list == &fq->response)
+		lockdep_assert_held(&fq->mutex);
 	list_for_each_entry_safe(fg, next, list, node) {
 		if ((att && fg->att != att) || (dev && fg->dev != dev))
 			continue;
@@ -106,6 +130,7 @@ static struct hwpt_fault_member *hwpt_fault_member(struct hwpt_attach *att,
 {
 	struct hwpt_fault_member *m;
 
+	lockdep_assert_held(&att->fq->lock);
 	list_for_each_entry(m, &att->members, item)
 		if (m->dev == dev || (pdev && m->dev->pdev == pdev))
 			return m;
@@ -175,6 +200,7 @@ static u32 hwpt_fault_cookie(struct hwpt_faultq *fq)
 	struct hwpt_fault_group *fg;
 	bool taken;
 
+	lockdep_assert_held(&fq->mutex);
 	do {
 		taken = false;
 		fq->next_cookie++;
@@ -244,6 +270,7 @@ static struct hwpt_fault_group *hwpt_fault_lookup(struct hwpt_faultq *fq,
 {
 	struct hwpt_fault_group *fg;
 
+	lockdep_assert_held(&fq->mutex);
 	list_for_each_entry(fg, &fq->response, node)
 		if (fg->cookie == cookie)
 			return fg;
@@ -323,6 +350,7 @@ int hwpt_fault_join(struct hwpt_attach *att, struct hwpt_device *dev)
 {
 	struct hwpt_fault_member *m;
 
+	lockdep_assert_held(&dev->ctx->lock);
 	if (!att->fq)
 		return 0;
 	m = hwpt_inject(NULL, kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT));
@@ -339,6 +367,7 @@ void hwpt_fault_leave(struct hwpt_attach *att, struct hwpt_device *dev)
 {
 	struct hwpt_fault_member *m;
 
+	lockdep_assert_held(&dev->ctx->lock);
 	if (!att->fq)
 		return;
 	spin_lock(&att->fq->lock);

@@ -1,21 +1,64 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Group-aware attach, replace and detach.
+ * Groups: group-aware attach, replace and detach.
  *
  * The IOMMU core attaches groups, userspace attaches devices. The first
  * device of a group to attach attaches the group; later ones join the same
  * HWPT; the last to detach detaches the group, whose DMA is then blocked. A
  * replace moves the whole group, and with it every attached device of the
- * group (the question of seed 000: no device stays behind on the old HWPT).
- * An HWPT's domain stays on its IOAS after its last group leaves: it is
- * removed when the HWPT is destroyed (deferred cleanup).
+ * group: no device of it stays behind on the old HWPT. An HWPT's domain
+ * stays on its IOAS after its last group leaves: it is removed when the
+ * HWPT is destroyed (deferred cleanup).
  *
  * All of it runs under ctx->lock; the core calls also hold domain_rwsem.
  */
 #include <linux/err.h>
+#include <linux/iommu.h>
 #include <linux/refcount.h>
+#include <linux/slab.h>
 
-#include "group.h"
+#include "hwpt_priv.h"
+
+/* The group of @group in @ctx, made on its first device's bind. */
+struct hwpt_group *hwpt_group_get(struct hwpt_ctx *ctx,
+				  struct iommu_group *group)
+{
+	unsigned long id = iommu_group_id(group);
+	struct hwpt_group *g;
+	int rc;
+
+	lockdep_assert_held(&ctx->lock);
+	g = xa_load(&ctx->groups, id);
+	if (g)
+		return g;
+	g = hwpt_inject(NULL, kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT));
+	if (!g)
+		return ERR_PTR(-ENOMEM);
+	g->ctx = ctx;
+	g->group = group;
+	INIT_LIST_HEAD(&g->devices);
+	INIT_LIST_HEAD(&g->retired);
+	rc = hwpt_inject(-ENOMEM, xa_err(xa_store(&ctx->groups, id, g,
+						  GFP_KERNEL_ACCOUNT)));
+	if (rc) {
+		kfree(g);
+		return ERR_PTR(rc);
+	}
+	iommu_group_ref_get(group);
+	return g;
+}
+
+/* The last device of @g has left hwpt: so does the group. */
+void hwpt_group_put_if_empty(struct hwpt_group *g)
+{
+	lockdep_assert_held(&g->ctx->lock);
+	if (!list_empty(&g->devices))
+		return;
+	hwpt_attach_free_retired(g);
+	xa_erase(&g->ctx->groups, iommu_group_id(g->group));
+	iommu_group_put(g->group);
+	kfree(g);
+}
 
 static unsigned int hwpt_group_attached(struct hwpt_group *g)
 {
@@ -48,13 +91,14 @@ undo:
 
 /*
  * An automatic HWPT that no group uses any more is destroyed by the caller
- * once ctx->lock is dropped: return it with a reference for that.
+ * once ctx->lock is dropped: return it with a reference for that, taken
+ * through the table (a DESTROY of its ID may have come first).
  */
 static struct hwpt_pt *hwpt_pt_orphan(struct hwpt_pt *pt)
 {
-	if (!pt->auto_pt || pt->ngroups)
+	if (!pt->auto_pt || pt->ngroups ||
+	    !hwpt_object_get_unused(&pt->ctx->table, &pt->obj))
 		return NULL;
-	refcount_inc(&pt->obj.refs);
 	return pt;
 }
 
@@ -118,9 +162,11 @@ static struct hwpt_attach *hwpt_group_new_attach(struct hwpt_group *g,
 static int hwpt_group_set(struct hwpt_group *g, struct hwpt_pt *pt,
 			  struct hwpt_device *dev)
 {
-	struct hwpt_attach *att = hwpt_group_new_attach(g, pt, dev);
+	struct hwpt_attach *att;
 	int rc;
 
+	lockdep_assert_held(&g->ctx->lock);
+	att = hwpt_group_new_attach(g, pt, dev);
 	if (IS_ERR(att))
 		return PTR_ERR(att);
 	rc = hwpt_ioas_add_group_resv(pt->ioas, g);
@@ -149,6 +195,7 @@ static void hwpt_group_unset(struct hwpt_group *g)
 {
 	struct hwpt_pt *pt = g->pt;
 
+	lockdep_assert_held(&g->ctx->lock);
 	down_write(&g->ctx->domain_rwsem);
 	hwpt_compat_detach(g, g->att);
 	up_write(&g->ctx->domain_rwsem);
@@ -165,6 +212,7 @@ int hwpt_group_attach(struct hwpt_device *dev, struct hwpt_pt *pt)
 	struct hwpt_group *g = dev->group;
 	int rc;
 
+	lockdep_assert_held(&dev->ctx->lock);
 	if (dev->pt)
 		return -EBUSY;
 	/* One page table per group: moving it is what REPLACE is for. */
@@ -202,6 +250,7 @@ static void hwpt_group_lost(struct hwpt_group *g, struct hwpt_pt **orphan)
 	struct hwpt_pt *old = g->pt;
 	struct hwpt_device *d;
 
+	lockdep_assert_held(&g->ctx->lock);
 	hwpt_attach_release(g->att);
 	g->att = NULL;
 	hwpt_group_iopf_off(g, old, NULL);
@@ -214,7 +263,8 @@ static void hwpt_group_lost(struct hwpt_group *g, struct hwpt_pt **orphan)
 			hwpt_object_drop_user(t, &old->obj);
 		}
 	}
-	*orphan = hwpt_pt_orphan(old);
+	if (!WARN_ON(*orphan))
+		*orphan = hwpt_pt_orphan(old);
 }
 
 /*
@@ -235,6 +285,7 @@ int hwpt_group_replace(struct hwpt_device *dev, struct hwpt_pt *pt,
 	bool lost_old = false;
 	int rc;
 
+	lockdep_assert_held(&dev->ctx->lock);
 	if (!dev->pt)
 		return -EINVAL;
 	if (old == pt)
@@ -279,7 +330,8 @@ int hwpt_group_replace(struct hwpt_device *dev, struct hwpt_pt *pt,
 	g->att = att;
 	old->ngroups--;
 	pt->ngroups++;
-	*orphan = hwpt_pt_orphan(old);
+	if (!WARN_ON(*orphan))
+		*orphan = hwpt_pt_orphan(old);
 	return n;
 
 release:
@@ -300,6 +352,7 @@ struct hwpt_pt *hwpt_group_detach(struct hwpt_device *dev)
 	struct hwpt_group *g = dev->group;
 	struct hwpt_pt *pt = dev->pt;
 
+	lockdep_assert_held(&dev->ctx->lock);
 	dev->pt = NULL;
 	if (hwpt_group_attached(g))
 		hwpt_fault_leave(g->att, dev);

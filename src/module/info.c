@@ -8,14 +8,15 @@
 #include <linux/pci.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "hwpt_priv.h"
-#include "vendor.h"
+#include "vendor/vendor.h"
 
 int hwpt_get_info(struct hwpt_ucmd *ucmd)
 {
 	struct hwpt_get_info *cmd = ucmd->cmd;
 
-	if (cmd->flags || cmd->__reserved)
+	if (cmd->flags || cmd->__reserved || cmd->__reserved2)
 		return -EOPNOTSUPP;
 
 	cmd->uapi_version = HWPT_UAPI_VERSION;
@@ -29,6 +30,7 @@ int hwpt_get_info(struct hwpt_ucmd *ucmd)
 	cmd->out_resp_success = (u32)atomic_read(&hwpt_fault_totals.success);
 	cmd->out_resp_invalid = (u32)atomic_read(&hwpt_fault_totals.invalid);
 	cmd->out_resp_auto = (u32)atomic_read(&hwpt_fault_totals.autoresp);
+	cmd->out_retired = atomic_read(&hwpt_retired_count);
 	return hwpt_ucmd_respond(ucmd, sizeof(*cmd));
 }
 

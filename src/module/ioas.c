@@ -5,29 +5,22 @@
  * interval tree, so lookups are logarithmic. An IOAS is held (as a user) by
  * every HWPT on it.
  */
+#include <linux/cred.h>
 #include <linux/interval_tree_generic.h>
 #include <linux/iommu.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "hwpt_priv.h"
 
 /* Pages pinned per call: bounds the time between checks for signals. */
 #define HWPT_PIN_BATCH 512
-
-struct hwpt_area {
-	struct rb_node rb;
-	unsigned long start;
-	unsigned long last;
-	unsigned long __subtree_last;
-	struct page **pages;
-	unsigned long npages;
-	int prot;
-	struct mm_struct *mm;	/* charged with the pinned pages; grabbed */
-};
 
 #define AREA_START(a) ((a)->start)
 #define AREA_LAST(a) ((a)->last)
@@ -41,7 +34,48 @@ static struct hwpt_area *hwpt_area_first(struct hwpt_ioas *ioas,
 	return hwpt_area_iter_first(&ioas->areas, start, last);
 }
 
-/* Pin the user memory of @area, charged to the caller's locked_vm. */
+/*
+ * Charge @area's pins as iommufd does by default: to the user's locked_vm
+ * against the caller's RLIMIT_MEMLOCK (not at all with CAP_IPC_LOCK), so
+ * that a child that maps through an inherited fd and exits leaves them
+ * charged to someone alive; and, for the record, to the mm's pinned_vm
+ * (VmPin).
+ */
+static int hwpt_area_charge(struct hwpt_area *area)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	struct user_struct *user = current_user();
+	unsigned long cur, new;
+
+	if (!capable(CAP_IPC_LOCK)) {
+		cur = atomic_long_read(&user->locked_vm);
+		do {
+			if (check_add_overflow(cur, area->npages, &new) ||
+			    new > limit)
+				return -ENOMEM;
+		} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, new));
+		area->charged = area->npages;
+	}
+	area->user = get_uid(user);
+	area->mm = current->mm;
+	mmgrab(area->mm);
+	atomic64_add(area->npages, &area->mm->pinned_vm);
+	return 0;
+}
+
+static void hwpt_area_uncharge(struct hwpt_area *area)
+{
+	atomic64_sub(area->npages, &area->mm->pinned_vm);
+	mmdrop(area->mm);
+	atomic_long_sub(area->charged, &area->user->locked_vm);
+	free_uid(area->user);
+}
+
+/*
+ * Pin the user memory of @area. The charge comes first, so that a map
+ * beyond the limit fails before anything is allocated for it; the page
+ * array of a huge one fails quietly (no allocation warning).
+ */
 static int hwpt_area_pin(struct hwpt_area *area, unsigned long uaddr)
 {
 	unsigned int gup = FOLL_LONGTERM;
@@ -50,15 +84,17 @@ static int hwpt_area_pin(struct hwpt_area *area, unsigned long uaddr)
 
 	if (area->prot & IOMMU_WRITE)
 		gup |= FOLL_WRITE;
+	rc = hwpt_inject(-ENOMEM, hwpt_area_charge(area));
+	if (rc)
+		return rc;
 	area->pages = hwpt_inject(NULL, kvcalloc(area->npages,
 						 sizeof(*area->pages),
-						 GFP_KERNEL_ACCOUNT));
-	if (!area->pages)
-		return -ENOMEM;
-	rc = hwpt_inject(-ENOMEM,
-			 account_locked_vm(current->mm, area->npages, true));
-	if (rc)
-		goto err_free;
+						 GFP_KERNEL_ACCOUNT |
+						 __GFP_NOWARN));
+	if (!area->pages) {
+		rc = -ENOMEM;
+		goto err_uncharge;
+	}
 
 	while (pinned < area->npages) {
 		unsigned long n = min_t(unsigned long, area->npages - pinned,
@@ -78,15 +114,13 @@ static int hwpt_area_pin(struct hwpt_area *area, unsigned long uaddr)
 			goto err_unpin;
 		}
 	}
-	area->mm = current->mm;
-	mmgrab(area->mm);
 	return 0;
 
 err_unpin:
 	unpin_user_pages(area->pages, pinned);
-	account_locked_vm(current->mm, area->npages, false);
-err_free:
 	kvfree(area->pages);
+err_uncharge:
+	hwpt_area_uncharge(area);
 	return rc;
 }
 
@@ -94,8 +128,7 @@ static void hwpt_area_free(struct hwpt_area *area)
 {
 	unpin_user_pages_dirty_lock(area->pages, area->npages,
 				    area->prot & IOMMU_WRITE);
-	account_locked_vm(area->mm, area->npages, false);
-	mmdrop(area->mm);
+	hwpt_area_uncharge(area);
 	kvfree(area->pages);
 	kfree(area);
 }
@@ -171,6 +204,7 @@ static int hwpt_ioas_map_area(struct hwpt_ioas *ioas, struct hwpt_area *area)
 	struct hwpt_pt *pt;
 	int rc = 0;
 
+	lockdep_assert_held(&ioas->lock);
 	down_read(&ioas->ctx->domain_rwsem);
 	list_for_each_entry(pt, &ioas->pts, ioas_item) {
 		rc = hwpt_area_map(area, pt->domain);
@@ -190,6 +224,7 @@ static void hwpt_ioas_unmap_area(struct hwpt_ioas *ioas,
 {
 	struct hwpt_pt *pt;
 
+	lockdep_assert_held(&ioas->lock);
 	down_read(&ioas->ctx->domain_rwsem);
 	list_for_each_entry(pt, &ioas->pts, ioas_item)
 		hwpt_area_unmap(area, pt->domain);
@@ -207,6 +242,7 @@ static void hwpt_ioas_aperture(struct hwpt_ioas *ioas, unsigned long *lo,
 {
 	struct hwpt_pt *pt;
 
+	lockdep_assert_held(&ioas->lock);
 	*lo = 0;
 	*hi = ULONG_MAX;
 	list_for_each_entry(pt, &ioas->pts, ioas_item) {
@@ -224,6 +260,7 @@ static bool hwpt_ioas_resv_hit(struct hwpt_ioas *ioas, unsigned long start,
 {
 	struct hwpt_resv *r;
 
+	lockdep_assert_held(&ioas->lock);
 	list_for_each_entry(r, &ioas->resv, item)
 		if (r->start <= last && start <= r->last)
 			return true;
@@ -353,6 +390,11 @@ int hwpt_ioas_map_ioctl(struct hwpt_ucmd *ucmd)
 	if (!area)
 		goto out_put;
 	area->npages = cmd->length >> PAGE_SHIFT;
+	/*
+	 * Always cache coherent, as iommufd maps: userspace has no way to
+	 * flush CPU caches, and bind refused IOMMUs that cannot do this.
+	 */
+	area->prot = IOMMU_CACHE;
 	if (cmd->flags & HWPT_IOAS_MAP_READABLE)
 		area->prot |= IOMMU_READ;
 	if (cmd->flags & HWPT_IOAS_MAP_WRITEABLE)
@@ -383,13 +425,12 @@ int hwpt_ioas_map_ioctl(struct hwpt_ucmd *ucmd)
 	hwpt_area_insert(area, &ioas->areas);
 	mutex_unlock(&ioas->lock);
 
+	/*
+	 * The mapping is published: a concurrent UNMAP may already have
+	 * freed it. Like iommufd, it stays if the reply cannot be written.
+	 */
 	cmd->iova = iova;
 	rc = hwpt_ucmd_respond(ucmd, sizeof(*cmd));
-	if (rc) {
-		mutex_lock(&ioas->lock);
-		hwpt_ioas_unmap_area(ioas, area);
-		mutex_unlock(&ioas->lock);
-	}
 	goto out_put;
 
 out_free:
@@ -508,6 +549,7 @@ int hwpt_ioas_add_domain(struct hwpt_ioas *ioas, struct hwpt_pt *pt)
 	struct hwpt_area *area, *done;
 	int rc = 0;
 
+	lockdep_assert_held(&ioas->ctx->lock);
 	mutex_lock(&ioas->lock);
 	for (area = hwpt_area_first(ioas, 0, ULONG_MAX); area;
 	     area = hwpt_area_iter_next(area, 0, ULONG_MAX)) {
@@ -534,6 +576,7 @@ void hwpt_ioas_remove_domain(struct hwpt_ioas *ioas, struct hwpt_pt *pt)
 {
 	struct hwpt_area *area;
 
+	lockdep_assert_held(&ioas->ctx->lock);
 	mutex_lock(&ioas->lock);
 	for (area = hwpt_area_first(ioas, 0, ULONG_MAX); area;
 	     area = hwpt_area_iter_next(area, 0, ULONG_MAX))
@@ -543,11 +586,14 @@ void hwpt_ioas_remove_domain(struct hwpt_ioas *ioas, struct hwpt_pt *pt)
 }
 
 /*
- * A group attaching to a domain of the IOAS brings its reserved regions
- * (MSI windows, RMRRs): none may hold a mapping, and no later map may
- * enter them. -EADDRINUSE if one already holds a mapping.
+ * A group attaching to a domain of the IOAS, or a PASID of its device,
+ * brings the group's reserved regions (MSI windows, RMRRs): none may hold
+ * a mapping, and no later map may enter them. Each is recorded with
+ * @owner (the group, or the PASID's attachment), which takes them away
+ * again. -EADDRINUSE if one already holds a mapping.
  */
-int hwpt_ioas_add_group_resv(struct hwpt_ioas *ioas, struct hwpt_group *g)
+int hwpt_ioas_add_resv(struct hwpt_ioas *ioas, struct iommu_group *group,
+		       const void *owner)
 {
 	struct iommu_resv_region *region, *next;
 	struct hwpt_resv *r, *tmp;
@@ -555,7 +601,8 @@ int hwpt_ioas_add_group_resv(struct hwpt_ioas *ioas, struct hwpt_group *g)
 	LIST_HEAD(added);
 	int rc;
 
-	rc = hwpt_inject(-ENOMEM, iommu_get_group_resv_regions(g->group,
+	lockdep_assert_held(&ioas->ctx->lock);
+	rc = hwpt_inject(-ENOMEM, iommu_get_group_resv_regions(group,
 							       &regions));
 	if (rc)
 		goto out_free;
@@ -576,7 +623,7 @@ int hwpt_ioas_add_group_resv(struct hwpt_ioas *ioas, struct hwpt_group *g)
 		}
 		r->start = region->start;
 		r->last = last;
-		r->owner = g;
+		r->owner = owner;
 		list_add_tail(&r->item, &added);
 	}
 	if (rc) {
@@ -592,18 +639,29 @@ out_free:
 	return rc;
 }
 
-void hwpt_ioas_remove_group_resv(struct hwpt_ioas *ioas, struct hwpt_group *g)
+void hwpt_ioas_remove_resv(struct hwpt_ioas *ioas, const void *owner)
 {
 	struct hwpt_resv *r, *tmp;
 
+	lockdep_assert_held(&ioas->ctx->lock);
 	mutex_lock(&ioas->lock);
 	list_for_each_entry_safe(r, tmp, &ioas->resv, item) {
-		if (r->owner == g) {
+		if (r->owner == owner) {
 			list_del(&r->item);
 			kfree(r);
 		}
 	}
 	mutex_unlock(&ioas->lock);
+}
+
+int hwpt_ioas_add_group_resv(struct hwpt_ioas *ioas, struct hwpt_group *g)
+{
+	return hwpt_ioas_add_resv(ioas, g->group, g);
+}
+
+void hwpt_ioas_remove_group_resv(struct hwpt_ioas *ioas, struct hwpt_group *g)
+{
+	hwpt_ioas_remove_resv(ioas, g);
 }
 
 /* Only HWPTs hold an IOAS, and they are gone: just the mappings are left. */

@@ -7,8 +7,7 @@
 #include <linux/err.h>
 #include <linux/slab.h>
 
-#include "inject.h"
-#include "object.h"
+#include "hwpt_priv.h"
 
 void hwpt_table_init(struct hwpt_table *t)
 {
@@ -47,6 +46,8 @@ void hwpt_object_finalize(struct hwpt_table *t, struct hwpt_object *obj)
 {
 	void *old;
 
+	/* Only the creator reads it before the store publishes @obj. */
+	obj->published = true;
 	old = xa_store(&t->objects, obj->id, obj, GFP_KERNEL);
 	/* The ID was reserved, so the store needs no memory. */
 	WARN_ON(old);
@@ -57,6 +58,17 @@ void hwpt_object_abort(struct hwpt_table *t, struct hwpt_object *obj)
 {
 	xa_erase(&t->objects, obj->id);
 	kfree(obj);
+}
+
+/*
+ * An object that was filled in but never published, say because its reply
+ * could not be written: destroy it as if it had been, and free its ID.
+ */
+void hwpt_object_abort_and_destroy(struct hwpt_table *t,
+				   struct hwpt_object *obj)
+{
+	obj->type->destroy(obj);
+	hwpt_object_abort(t, obj);
 }
 
 struct hwpt_object *hwpt_object_get(struct hwpt_table *t, u32 id,
@@ -82,15 +94,15 @@ void hwpt_object_put(struct hwpt_table *t, struct hwpt_object *obj)
 
 /*
  * Make @obj a dependency of another object. The caller holds a reference
- * from hwpt_object_get(); fails if a destroy has already taken @obj out of
- * the table.
+ * from hwpt_object_get(), or made @obj and has not published it yet; fails
+ * if a destroy has already taken @obj out of the table.
  */
 int hwpt_object_add_user(struct hwpt_table *t, struct hwpt_object *obj)
 {
 	int rc = -ENOENT;
 
 	xa_lock(&t->objects);
-	if (xa_load(&t->objects, obj->id) == obj) {
+	if (!obj->published || xa_load(&t->objects, obj->id) == obj) {
 		obj->users++;
 		rc = 0;
 	}
@@ -104,6 +116,25 @@ void hwpt_object_drop_user(struct hwpt_table *t, struct hwpt_object *obj)
 	WARN_ON(!obj->users);
 	obj->users--;
 	xa_unlock(&t->objects);
+}
+
+/*
+ * A reference on @obj if nothing uses it any more and it is still in the
+ * table (whose own reference then keeps the count above zero); NULL if a
+ * destroy took it out, or it has users again.
+ */
+struct hwpt_object *hwpt_object_get_unused(struct hwpt_table *t,
+					   struct hwpt_object *obj)
+{
+	struct hwpt_object *got = NULL;
+
+	xa_lock(&t->objects);
+	if (xa_load(&t->objects, obj->id) == obj && !obj->users) {
+		refcount_inc(&obj->refs);
+		got = obj;
+	}
+	xa_unlock(&t->objects);
+	return got;
 }
 
 /*

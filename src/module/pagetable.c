@@ -4,6 +4,8 @@
  * mapping of its IOAS before it is published, and leaves the IOAS only when
  * the HWPT is destroyed, never on detach.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/iommu.h>
 #include <linux/log2.h>
 #include <linux/overflow.h>
@@ -11,8 +13,9 @@
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "hwpt_priv.h"
-#include "vendor.h"
+#include "vendor/vendor.h"
 
 /* The object an HWPT holds as a user: its parent if nested, else its IOAS. */
 static struct hwpt_object *hwpt_pt_base(struct hwpt_pt *pt)
@@ -20,23 +23,55 @@ static struct hwpt_object *hwpt_pt_base(struct hwpt_pt *pt)
 	return pt->parent ? &pt->parent->obj : &pt->ioas->obj;
 }
 
+void hwpt_domain_put(struct hwpt_domain_ref *dref)
+{
+	if (!refcount_dec_and_test(&dref->refs))
+		return;
+	/* A nested domain goes before its parent's. */
+	iommu_domain_free(dref->domain);
+	if (dref->parent)
+		hwpt_domain_put(dref->parent);
+	kfree(dref);
+}
+
+/* Take @pt's domain off its IOAS; under ctx->lock. */
+static void hwpt_pt_remove_domain(struct hwpt_pt *pt)
+{
+	lockdep_assert_held(&pt->ctx->lock);
+	/* No device holds it, so no group is attached. */
+	WARN_ON(pt->ngroups);
+	if (!list_empty(&pt->ioas_item))
+		hwpt_ioas_remove_domain(pt->ioas, pt);
+}
+
+/* What hwpt_pt_begin() and hwpt_pt_set_domain() took. */
+static void hwpt_pt_release(struct hwpt_pt *pt)
+{
+	struct hwpt_table *t = &pt->ctx->table;
+
+	if (pt->dref)
+		hwpt_domain_put(pt->dref);
+	if (pt->fault)
+		hwpt_object_drop_user(t, pt->fault);
+	hwpt_object_drop_user(t, hwpt_pt_base(pt));
+}
+
 static void hwpt_pt_destroy(struct hwpt_object *obj)
 {
 	struct hwpt_pt *pt = container_of(obj, struct hwpt_pt, obj);
-	struct hwpt_ctx *ctx = pt->ctx;
 
-	/* No device holds it, so no group is attached. */
-	WARN_ON(pt->ngroups);
-	if (!pt->parent) {
-		mutex_lock(&ctx->lock);
-		hwpt_ioas_remove_domain(pt->ioas, pt);
-		mutex_unlock(&ctx->lock);
-	}
-	/* A nested domain goes before its parent's (the parent is held). */
-	iommu_domain_free(pt->domain);
-	hwpt_object_drop_user(&ctx->table, hwpt_pt_base(pt));
-	if (pt->fault)
-		hwpt_object_drop_user(&ctx->table, pt->fault);
+	mutex_lock(&pt->ctx->lock);
+	hwpt_pt_remove_domain(pt);
+	mutex_unlock(&pt->ctx->lock);
+	hwpt_pt_release(pt);
+}
+
+/* Undo hwpt_pt_create() of an HWPT never published; under ctx->lock. */
+void hwpt_pt_abort(struct hwpt_pt *pt)
+{
+	hwpt_pt_remove_domain(pt);
+	hwpt_pt_release(pt);
+	hwpt_object_abort(&pt->ctx->table, &pt->obj);
 }
 
 const struct hwpt_object_type hwpt_pt_type = {
@@ -82,44 +117,53 @@ err_abort:
 	return ERR_PTR(rc);
 }
 
-/* Undo hwpt_pt_begin(), and free the domain if there is one. */
+/* Undo hwpt_pt_begin() and hwpt_pt_set_domain(), before any mapping. */
 static struct hwpt_pt *hwpt_pt_unwind(struct hwpt_pt *pt, int rc)
 {
-	struct hwpt_table *t = &pt->ctx->table;
-
-	if (pt->domain)
-		iommu_domain_free(pt->domain);
-	if (pt->fault)
-		hwpt_object_drop_user(t, pt->fault);
-	hwpt_object_drop_user(t, hwpt_pt_base(pt));
-	hwpt_object_abort(t, &pt->obj);
+	hwpt_pt_release(pt);
+	hwpt_object_abort(&pt->ctx->table, &pt->obj);
 	return ERR_PTR(rc);
 }
 
 /*
- * Give @pt its new @domain, unless allocating it failed (or the injected
- * failure is due: then the domain is freed).
+ * Give @pt its new @domain, unless allocating it failed. A fault-capable
+ * HWPT's domain gets hwpt's page request handler before any attach (the
+ * core routes page requests by it), whatever the device it is allocated
+ * through, so that every device attached later has its requests reach the
+ * queue. Only with fault injection on does an HWPT allocated through a
+ * device without page requests go without it: it takes injected faults
+ * only, and no device with page requests may attach to it.
  */
 static int hwpt_pt_set_domain(struct hwpt_pt *pt, struct hwpt_device *dev,
 			      struct iommu_domain *domain)
 {
-	if (!IS_ERR(domain) && hwpt_should_fail()) {
-		iommu_domain_free(domain);
-		domain = ERR_PTR(-ENOMEM);
-	}
+	struct hwpt_domain_ref *dref;
+
 	if (IS_ERR(domain))
 		return PTR_ERR(domain);
-	/* Before any attach: the core routes faults by it from then on. */
-	if (pt->fault && dev->iopf_capable)
-		hwpt_compat_set_fault_handler(domain);
+	dref = hwpt_inject(NULL, kzalloc(sizeof(*dref), GFP_KERNEL_ACCOUNT));
+	if (!dref) {
+		iommu_domain_free(domain);
+		return -ENOMEM;
+	}
+	refcount_set(&dref->refs, 1);
+	dref->domain = domain;
+	if (pt->parent) {
+		refcount_inc(&pt->parent->dref->refs);
+		dref->parent = pt->parent->dref;
+	}
+	if (pt->fault && hwpt_compat_kernel_iopf() &&
+	    (dev->iopf_capable || !hwpt_inject_enabled()))
+		hwpt_domain_set_fault_handler(domain);
 	pt->domain = domain;
+	pt->dref = dref;
 	return 0;
 }
 
 /*
- * A new HWPT on @ioas with a domain for @dev's IOMMU, filled and published;
- * fault-capable if @fault (a fault queue object) is given. Under ctx->lock,
- * which guards the IOAS's list of HWPTs with its own lock.
+ * A new HWPT on @ioas with a domain for @dev's IOMMU, filled but not
+ * published; fault-capable if @fault (a fault queue object) is given.
+ * Under ctx->lock, which guards the IOAS's list of HWPTs with its own lock.
  */
 struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
 			       struct hwpt_device *dev,
@@ -149,20 +193,19 @@ struct hwpt_pt *hwpt_pt_create(struct hwpt_ctx *ctx, struct hwpt_ioas *ioas,
 	if (pt->coherent &&
 	    (!pt->domain->ops->enforce_cache_coherency ||
 	     !pt->domain->ops->enforce_cache_coherency(pt->domain))) {
-		pr_info("hwpt: %s: its IOMMU cannot enforce cache coherency\n",
-			pci_name(dev->pdev));
+		pr_info_ratelimited("%s: its IOMMU cannot enforce cache coherency\n",
+				    pci_name(dev->pdev));
 		return hwpt_pt_unwind(pt, -EOPNOTSUPP);
 	}
 	rc = hwpt_ioas_add_domain(ioas, pt);
 	if (rc)
 		return hwpt_pt_unwind(pt, rc);
-	hwpt_object_finalize(&ctx->table, &pt->obj);
 	return pt;
 }
 
 /*
  * A new nested HWPT in @parent, for @dev's IOMMU, from the user's driver
- * data; published. It maps nothing itself: its IOAS is the parent's.
+ * data; not published. It maps nothing itself: its IOAS is the parent's.
  */
 static struct hwpt_pt *hwpt_pt_create_nested(struct hwpt_ctx *ctx,
 					     struct hwpt_pt *parent,
@@ -187,7 +230,6 @@ static struct hwpt_pt *hwpt_pt_create_nested(struct hwpt_ctx *ctx,
 	rc = hwpt_pt_set_domain(pt, dev, domain);
 	if (rc)
 		return hwpt_pt_unwind(pt, rc);
-	hwpt_object_finalize(&ctx->table, &pt->obj);
 	return pt;
 }
 
@@ -247,7 +289,7 @@ static struct hwpt_pt *hwpt_pt_alloc_on(struct hwpt_ctx *ctx,
 			return ERR_PTR(-EOPNOTSUPP);
 		if ((cmd->flags & HWPT_HWPT_ALLOC_NEST_PARENT) &&
 		    dev->vendor->nest_data_type == HWPT_HWPT_DATA_NONE) {
-			pr_info_ratelimited("hwpt: %s: its IOMMU driver (%s) nests only for iommufd\n",
+			pr_info_ratelimited("%s: its IOMMU driver (%s) nests only for iommufd\n",
 					    pci_name(dev->pdev), dev->vendor->name);
 			return ERR_PTR(-EOPNOTSUPP);
 		}
@@ -308,10 +350,13 @@ int hwpt_pt_alloc_ioctl(struct hwpt_ucmd *ucmd)
 		rc = PTR_ERR(pt);
 		goto out_base;
 	}
+	/* Published only once the reply is out, as iommufd does. */
 	cmd->out_hwpt_id = pt->obj.id;
 	rc = hwpt_ucmd_respond(ucmd, sizeof(*cmd));
 	if (rc)
-		hwpt_object_destroy(&ctx->table, pt->obj.id, &hwpt_pt_type);
+		hwpt_object_abort_and_destroy(&ctx->table, &pt->obj);
+	else
+		hwpt_object_finalize(&ctx->table, &pt->obj);
 out_base:
 	hwpt_object_put(&ctx->table, bobj);
 out_dev:

@@ -1,24 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PASID attach, replace and detach, per device (seed 004): the IOMMU core
- * keeps one PASID table per group, so a device whose group has another
- * device is refused, as PCI refuses PASID to devices that can alias.
+ * PASID attach, replace and detach, per device: the IOMMU core keeps one
+ * PASID table per group, so a device whose group has another device is
+ * refused, as PCI refuses PASID to devices that can alias (the PASID of
+ * multi-device groups question of the iommufd PASID review, 2023).
  *
  * A device's attached PASIDs are in dev->pasids (under ctx->lock); each
- * holds a user reference on its HWPT. The core calls hold domain_rwsem,
- * as group attach does.
+ * is a user of its HWPT and brings the group's reserved regions to the
+ * HWPT's IOAS, as a RID attach does. The core calls hold domain_rwsem, as
+ * group attach does.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/iommu.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "hwpt_priv.h"
-
-/* One attached PASID: its HWPT and the handle the core keeps. */
-struct hwpt_pasid_att {
-	struct hwpt_pt *pt;
-	struct hwpt_pasid_handle *handle;
-};
 
 static int hwpt_count_dev(struct device *d, void *data)
 {
@@ -33,23 +32,38 @@ static int hwpt_pasid_check(struct hwpt_device *dev, u32 pasid)
 	unsigned int n = 0;
 	u32 max;
 
+	lockdep_assert_held(&dev->ctx->lock);
 	if (!HAVE_PASID_ATTACH)
 		return -EOPNOTSUPP;
 	if (!pasid)
 		return -EINVAL;
 	iommu_group_for_each_dev(dev->group->group, &n, hwpt_count_dev);
 	if (n > 1) {
-		pr_info("hwpt: %s: its IOMMU group has %u devices; PASIDs are per device, and a device that shares its group (it may alias) gets none\n",
-			pci_name(dev->pdev), n);
+		pr_info_ratelimited("%s: its IOMMU group has %u devices; PASIDs are per device, and a device that shares its group (it may alias) gets none\n",
+				    pci_name(dev->pdev), n);
 		return -EINVAL;
 	}
 	max = hwpt_compat_max_pasids(d);
 	if (!max) {
-		pr_info("hwpt: %s: no PASID support (device or IOMMU)\n",
-			pci_name(dev->pdev));
+		pr_info_ratelimited("%s: no PASID support (device or IOMMU)\n",
+				    pci_name(dev->pdev));
 		return -EOPNOTSUPP;
 	}
 	return pasid < max ? 0 : -EINVAL;
+}
+
+/* What a RID attach checks of an HWPT, for @dev's PASIDs. */
+static int hwpt_pasid_check_pt(struct hwpt_device *dev, struct hwpt_pt *pt)
+{
+	/* Page faults of a PASID are not routed yet. */
+	if (pt->fq)
+		return -EOPNOTSUPP;
+	if (pt->coherent && !dev->coherent) {
+		pr_info_ratelimited("%s: its IOMMU cannot enforce cache coherency, which HWPT %u requires\n",
+				    pci_name(dev->pdev), pt->obj.id);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int hwpt_pasid_attach(struct hwpt_device *dev, u32 pasid,
@@ -71,15 +85,20 @@ static int hwpt_pasid_attach(struct hwpt_device *dev, u32 pasid,
 						  GFP_KERNEL_ACCOUNT)));
 	if (rc)
 		goto err_user;
+	rc = hwpt_ioas_add_resv(pt->ioas, dev->group->group, att);
+	if (rc)
+		goto err_erase;
 	down_write(&ctx->domain_rwsem);
 	rc = hwpt_compat_pasid_attach(pt->domain, &dev->pdev->dev, pasid,
 				      &att->handle);
 	up_write(&ctx->domain_rwsem);
 	if (rc)
-		goto err_erase;
+		goto err_resv;
 	att->pt = pt;
 	return 0;
 
+err_resv:
+	hwpt_ioas_remove_resv(pt->ioas, att);
 err_erase:
 	xa_erase(&dev->pasids, pasid);
 err_user:
@@ -103,21 +122,33 @@ static int hwpt_pasid_replace(struct hwpt_device *dev, u32 pasid,
 		return -EOPNOTSUPP;
 	if (att->pt == pt)
 		return 0;
+	old = att->pt;
 	rc = hwpt_object_add_user(&ctx->table, &pt->obj);
 	if (rc)
 		return rc;
+	if (pt->ioas != old->ioas) {
+		rc = hwpt_ioas_add_resv(pt->ioas, dev->group->group, att);
+		if (rc)
+			goto err_user;
+	}
 	down_write(&ctx->domain_rwsem);
 	rc = hwpt_compat_pasid_replace(pt->domain, &dev->pdev->dev, pasid,
 				       &att->handle);
 	up_write(&ctx->domain_rwsem);
 	if (rc) {
-		hwpt_object_drop_user(&ctx->table, &pt->obj);
-		return rc;
+		if (pt->ioas != old->ioas)
+			hwpt_ioas_remove_resv(pt->ioas, att);
+		goto err_user;
 	}
-	old = att->pt;
+	if (pt->ioas != old->ioas)
+		hwpt_ioas_remove_resv(old->ioas, att);
 	att->pt = pt;
 	hwpt_object_drop_user(&ctx->table, &old->obj);
 	return 0;
+
+err_user:
+	hwpt_object_drop_user(&ctx->table, &pt->obj);
+	return rc;
 }
 
 static void hwpt_pasid_detach_one(struct hwpt_device *dev, u32 pasid,
@@ -129,6 +160,7 @@ static void hwpt_pasid_detach_one(struct hwpt_device *dev, u32 pasid,
 	hwpt_compat_pasid_detach(att->pt->domain, &dev->pdev->dev, pasid,
 				 att->handle);
 	up_write(&ctx->domain_rwsem);
+	hwpt_ioas_remove_resv(att->pt->ioas, att);
 	xa_erase(&dev->pasids, pasid);
 	hwpt_object_drop_user(&ctx->table, &att->pt->obj);
 	kfree(att);
@@ -140,6 +172,7 @@ void hwpt_device_pasids_release(struct hwpt_device *dev)
 	struct hwpt_pasid_att *att;
 	unsigned long pasid;
 
+	lockdep_assert_held(&dev->ctx->lock);
 	xa_for_each(&dev->pasids, pasid, att)
 		hwpt_pasid_detach_one(dev, pasid, att);
 }
@@ -176,9 +209,8 @@ static int hwpt_pasid_common(struct hwpt_ucmd *ucmd, unsigned int nr)
 		rc = -ENODEV;
 	else
 		rc = hwpt_pasid_check(dev, cmd->pasid);
-	/* Page faults of a PASID are not routed yet. */
-	if (!rc && pt && pt->fq)
-		rc = -EOPNOTSUPP;
+	if (!rc && pt)
+		rc = hwpt_pasid_check_pt(dev, pt);
 	if (!rc) {
 		switch (nr) {
 		case HWPT_CMD_PASID_ATTACH:

@@ -4,7 +4,7 @@
  * QEMU's edu devices (see edu.h) bound to hwpt, DMA through the page tables
  * userspace builds, and what a user checks around it: the driver link in
  * sysfs, DEVICE_GET, which buffer a DMA lands in (or that it lands nowhere),
- * IOVA_RANGES against the group's reserved regions, VmLck in
+ * IOVA_RANGES against the group's reserved regions, VmPin in
  * /proc/self/status, and, with debug_inject=1, that every injected failure
  * of BIND, IOAS_MAP, HWPT_ALLOC, ATTACH and REPLACE leaves the state as it
  * was.
@@ -397,34 +397,74 @@ TEST(bind_bus_not_pci_einval)
 	close(fd);
 }
 
-/* A device some kernel driver has (a root port's pcieport): EBUSY, kept. */
-TEST(bind_device_with_driver_ebusy)
+/*
+ * The first PCI device (by name) with a driver and an IOMMU group that is,
+ * or is not, a bridge; "" if none.
+ */
+static void pci_with_driver(bool bridge, char *bdf, size_t len)
 {
 	struct dirent **names;
-	char bdf[64] = "", drv[64];
-	int i, n, fd;
+	int i, n;
 
+	bdf[0] = 0;
 	n = scandir(PCI_SYSFS, &names, NULL, alphasort);
-	ASSERT_GE(n, 0);
 	for (i = 0; i < n; i++) {
-		pci_driver_of(names[i]->d_name, drv, sizeof(drv));
-		if (!bdf[0] && names[i]->d_name[0] != '.' && drv[0] &&
-		    pci_iommu_group(names[i]->d_name) >= 0)
-			str_copy(bdf, sizeof(bdf), names[i]->d_name);
+		const char *d = names[i]->d_name;
+
+		if (!bdf[0] && d[0] != '.' && pci_has_driver(d) &&
+		    pci_iommu_group(d) >= 0 && pci_is_bridge(d) == bridge)
+			str_copy(bdf, len, d);
 		free(names[i]);
 	}
 	free(names);
+}
+
+/*
+ * A bridge (a root port, driven by pcieport): EINVAL, as vfio-pci refuses
+ * non-endpoints, before anything else; its driver is kept.
+ */
+TEST(bind_bridge_einval)
+{
+	char bdf[64], drv[64];
+	int fd;
+
+	pci_with_driver(true, bdf, sizeof(bdf));
 	if (!bdf[0])
-		SKIP("no PCI device with a driver and an IOMMU group");
+		SKIP("no PCI bridge with a driver and an IOMMU group");
 	pci_driver_of(bdf, drv, sizeof(drv));
 	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
-	EXPECT_EQ(-EBUSY, bind_dev(fd, bdf, NULL));
-	/* Still on its own driver. */
+	EXPECT_EQ(-EINVAL, bind_dev(fd, bdf, NULL));
 	EXPECT_TRUE(driver_is(bdf, drv));
 	EXPECT_TRUE(no_driver_override(bdf));
 	close(fd);
 	EXPECT_TRUE(driver_is(bdf, drv));
+}
+
+/*
+ * An endpoint some driver has: EBUSY, and it stays with its driver. The
+ * driver is hwpt's own, for another file: the guests have no other driver
+ * for an endpoint of theirs.
+ */
+TEST(bind_device_with_driver_ebusy)
+{
+	struct edu_info s;
+	int fd, other;
+
+	if (!edu_find(EDU_SINGLETON, &s))
+		SKIP("no singleton edu");
+	other = hwpt_open(O_RDWR);
+	ASSERT_GE(other, 0);
+	ASSERT_EQ(0, bind_dev(other, s.bdf, NULL));
+	fd = hwpt_open(O_RDWR);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(-EBUSY, bind_dev(fd, s.bdf, NULL));
+	EXPECT_TRUE(driver_is(s.bdf, "hwpt"));
+	close(fd);
+	EXPECT_TRUE(driver_is(s.bdf, "hwpt"));
+	close(other);
+	EXPECT_FALSE(pci_has_driver(s.bdf));
+	EXPECT_TRUE(no_driver_override(s.bdf));
 }
 
 TEST(bind_singleton_driver_is_hwpt)
@@ -1040,10 +1080,10 @@ TEST_F(single, map_in_reserved_region_einval)
 	NEW_BUF(a, BUF, 0);
 	ASSERT_EQ(0, ioas_alloc(fd, &ioas));
 	ASSERT_EQ(0, attach(fd, self->dev, ioas, NULL, NULL));
-	lck = vmlck_kb();
+	lck = vmpin_kb();
 	TH_LOG("mapping at %#" PRIx64 " (%s)", iova, type);
 	EXPECT_EQ(-EINVAL, map_fixed(fd, ioas, a, BUF, iova, MAP_RW));
-	EXPECT_EQ(lck, vmlck_kb());
+	EXPECT_EQ(lck, vmpin_kb());
 	EXPECT_EQ(-ENOENT, unmap(fd, ioas, iova, BUF, NULL));
 }
 
@@ -1571,7 +1611,7 @@ TEST_F(ioas, map_bad_arguments)
 	int fd = self->fd;
 	uint32_t id = self->ioas;
 	uintptr_t uva = (uintptr_t)self->buf;
-	long lck = vmlck_kb();
+	long lck = vmpin_kb();
 	struct hwpt_ioas_map cmd = {
 		.size = sizeof(cmd), .flags = MAP_FIXED_RW, .ioas_id = id,
 		.__reserved = 1, .user_va = uva, .length = psz, .iova = IOVA_A,
@@ -1601,7 +1641,7 @@ TEST_F(ioas, map_bad_arguments)
 	/* No such IOAS, or not an IOAS. */
 	EXPECT_EQ(-ENOENT, map_raw(fd, id + 100, MAP_FIXED_RW, uva, psz,
 				   &iova));
-	EXPECT_EQ(lck, vmlck_kb());
+	EXPECT_EQ(lck, vmpin_kb());
 	EXPECT_EQ(-ENOENT, unmap(fd, id, 0, 1ULL << 40, NULL));
 }
 
@@ -1613,7 +1653,7 @@ TEST_F(ioas, map_overlap_eexist)
 	long lck;
 
 	ASSERT_EQ(0, map_fixed(fd, id, self->buf, 2 * psz, IOVA_A, MAP_RW));
-	lck = vmlck_kb();
+	lck = vmpin_kb();
 	EXPECT_EQ(-EEXIST, map_fixed(fd, id, self->buf + 2 * psz, psz,
 				     IOVA_A, MAP_RW));
 	EXPECT_EQ(-EEXIST, map_fixed(fd, id, self->buf + 2 * psz, psz,
@@ -1622,7 +1662,7 @@ TEST_F(ioas, map_overlap_eexist)
 				     IOVA_A - psz, MAP_RW));
 	EXPECT_EQ(-EEXIST, map_fixed(fd, id, self->buf, 4 * psz,
 				     IOVA_A - psz, MAP_RW));
-	EXPECT_EQ(lck, vmlck_kb());
+	EXPECT_EQ(lck, vmpin_kb());
 	/* Adjacent on both sides is fine; the same memory twice too. */
 	EXPECT_EQ(0, map_fixed(fd, id, self->buf + 2 * psz, psz,
 			       IOVA_A + 2 * psz, MAP_RW));
@@ -1637,7 +1677,7 @@ TEST_F(ioas, map_wrap_eoverflow)
 	int fd = self->fd;
 	uint32_t id = self->ioas;
 	uintptr_t uva = (uintptr_t)self->buf;
-	long lck = vmlck_kb();
+	long lck = vmpin_kb();
 
 	EXPECT_EQ(-EOVERFLOW, map_raw(fd, id, MAP_FIXED_RW, uva, 2 * psz,
 				      &iova));
@@ -1646,7 +1686,7 @@ TEST_F(ioas, map_wrap_eoverflow)
 				      UINT64_MAX - psz + 1, 2 * psz, &iova));
 	EXPECT_EQ(-EOVERFLOW, unmap(fd, id, UINT64_MAX - psz + 1, 2 * psz,
 				    NULL));
-	EXPECT_EQ(lck, vmlck_kb());
+	EXPECT_EQ(lck, vmpin_kb());
 }
 
 /* Memory that cannot be pinned: EFAULT, and nothing stays charged. */
@@ -1654,7 +1694,7 @@ TEST_F(ioas, map_bad_pointer_efault)
 {
 	int fd = self->fd;
 	uint32_t id = self->ioas;
-	long lck = vmlck_kb();
+	long lck = vmpin_kb();
 	uint8_t *p, *ro;
 
 	ASSERT_GE(lck, 0);
@@ -1664,7 +1704,7 @@ TEST_F(ioas, map_bad_pointer_efault)
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_OK(munmap(p, 4 * psz));
 	EXPECT_EQ(-EFAULT, map_fixed(fd, id, p, 4 * psz, IOVA_A, MAP_RW));
-	EXPECT_EQ(lck, vmlck_kb());
+	EXPECT_EQ(lck, vmpin_kb());
 	/* The first pages there, the last not: the pinned ones go back. */
 	p = mmap(NULL, 4 * psz, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1672,7 +1712,7 @@ TEST_F(ioas, map_bad_pointer_efault)
 	memset(p, 1, 4 * psz);
 	ASSERT_OK(munmap(p + 3 * psz, psz));
 	EXPECT_EQ(-EFAULT, map_fixed(fd, id, p, 4 * psz, IOVA_A, MAP_RW));
-	EXPECT_EQ(lck, vmlck_kb());
+	EXPECT_EQ(lck, vmpin_kb());
 	/* Read-only memory the device would write. */
 	ro = mmap(NULL, psz, PROT_READ | PROT_WRITE,
 		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1681,13 +1721,13 @@ TEST_F(ioas, map_bad_pointer_efault)
 	ASSERT_OK(mprotect(ro, psz, PROT_READ));
 	EXPECT_EQ(-EFAULT, map_fixed(fd, id, ro, psz, IOVA_A,
 				     HWPT_IOAS_MAP_WRITEABLE));
-	EXPECT_EQ(lck, vmlck_kb());
+	EXPECT_EQ(lck, vmpin_kb());
 	/* Nothing got mapped. */
 	EXPECT_EQ(-ENOENT, unmap(fd, id, 0, 1ULL << 40, NULL));
 	/* Read-only for the device is fine. */
 	EXPECT_EQ(0, map_fixed(fd, id, ro, psz, IOVA_A,
 			       HWPT_IOAS_MAP_READABLE));
-	EXPECT_EQ(lck + (long)(psz / 1024), vmlck_kb());
+	EXPECT_EQ(lck + (long)(psz / 1024), vmpin_kb());
 }
 
 /* Without FIXED_IOVA the kernel picks a free IOVA inside IOVA_RANGES. */
@@ -1744,13 +1784,13 @@ TEST_F(ioas, unmap_cutting_mapping_einval)
 	ASSERT_EQ(0, map_fixed(fd, id, self->buf, 2 * psz, IOVA_A, MAP_RW));
 	ASSERT_EQ(0, map_fixed(fd, id, self->buf + 2 * psz, psz, IOVA_C,
 			       MAP_RW));
-	lck = vmlck_kb();
+	lck = vmpin_kb();
 	/* Holds all of C, half of A. */
 	EXPECT_EQ(-EINVAL, unmap(fd, id, IOVA_A + psz, IOVA_C + psz -
 				 (IOVA_A + psz), NULL));
 	EXPECT_EQ(-EINVAL, unmap(fd, id, IOVA_A, psz, NULL));
 	EXPECT_EQ(-EINVAL, unmap(fd, id, IOVA_A - psz, 2 * psz, NULL));
-	EXPECT_EQ(lck, vmlck_kb());
+	EXPECT_EQ(lck, vmpin_kb());
 	/* Both still there. */
 	EXPECT_EQ(-EEXIST, map_fixed(fd, id, self->buf, psz, IOVA_C, MAP_RW));
 	EXPECT_EQ(-EEXIST, map_fixed(fd, id, self->buf, psz, IOVA_A, MAP_RW));
@@ -1784,7 +1824,7 @@ TEST_F(ioas, unmap_all_returns_total)
 	int fd = self->fd;
 	uint32_t id = self->ioas;
 	uint64_t got = 0, iova = 0;
-	long lck = vmlck_kb();
+	long lck = vmpin_kb();
 	int rc;
 
 	ASSERT_EQ(0, map_fixed(fd, id, self->buf, psz, IOVA_A, MAP_RW));
@@ -1792,13 +1832,13 @@ TEST_F(ioas, unmap_all_returns_total)
 	ASSERT_EQ(0, map_fixed(fd, id, self->buf, 3 * psz, IOVA_C, MAP_RW));
 	ASSERT_EQ(0, map_raw(fd, id, MAP_RW, (uintptr_t)self->buf, 4 * psz,
 			     &iova));
-	EXPECT_EQ(lck + (long)(10 * psz / 1024), vmlck_kb());
+	EXPECT_EQ(lck + (long)(10 * psz / 1024), vmpin_kb());
 	/* A range holding several whole mappings takes them all. */
 	EXPECT_EQ(0, unmap(fd, id, IOVA_B, IOVA_C + 3 * psz - IOVA_B, &got));
 	EXPECT_EQ(5 * psz, got);
 	EXPECT_EQ(0, unmap(fd, id, 0, UINT64_MAX, &got));
 	EXPECT_EQ(5 * psz, got);
-	EXPECT_EQ(lck, vmlck_kb());
+	EXPECT_EQ(lck, vmpin_kb());
 	/* Empty now: iommufd reports success with 0 here, hwpt's doc ENOENT. */
 	got = 12345;
 	rc = unmap(fd, id, 0, UINT64_MAX, &got);
@@ -1806,12 +1846,12 @@ TEST_F(ioas, unmap_all_returns_total)
 	       rc ? strerror(-rc) : "ok", rc ? 0 : got);
 }
 
-/* ---- Accounting: VmLck follows the pinned memory ---- */
+/* ---- Accounting: VmPin follows the pinned memory ---- */
 
-TEST(vmlck_follows_map_unmap_destroy_close)
+TEST(vmpin_follows_map_unmap_destroy_close)
 {
 	size_t len = 16 * psz;
-	long base = vmlck_kb(), kb = len / 1024;
+	long base = vmpin_kb(), kb = len / 1024;
 	uint32_t ioas, ioas2;
 	uint64_t got = 0;
 	uint8_t *buf;
@@ -1825,28 +1865,28 @@ TEST(vmlck_follows_map_unmap_destroy_close)
 	ASSERT_EQ(0, ioas_alloc(fd, &ioas2));
 
 	ASSERT_EQ(0, map_fixed(fd, ioas, buf, len, IOVA_N, MAP_RW));
-	EXPECT_EQ(base + kb, vmlck_kb());
+	EXPECT_EQ(base + kb, vmpin_kb());
 	/* The same memory mapped again is charged again, like iommufd. */
 	ASSERT_EQ(0, map_fixed(fd, ioas2, buf, psz, IOVA_A, MAP_RW));
-	EXPECT_EQ(base + kb + (long)(psz / 1024), vmlck_kb());
+	EXPECT_EQ(base + kb + (long)(psz / 1024), vmpin_kb());
 	ASSERT_EQ(0, unmap(fd, ioas2, IOVA_A, psz, NULL));
-	EXPECT_EQ(base + kb, vmlck_kb());
+	EXPECT_EQ(base + kb, vmpin_kb());
 	ASSERT_EQ(0, unmap(fd, ioas, IOVA_N, len, &got));
 	EXPECT_EQ(len, got);
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 
 	/* DESTROY of the IOAS releases its mappings. */
 	ASSERT_EQ(0, map_fixed(fd, ioas, buf, len, IOVA_N, MAP_RW));
 	ASSERT_EQ(0, map_fixed(fd, ioas, buf, psz, IOVA_A, MAP_RW));
-	EXPECT_EQ(base + kb + (long)(psz / 1024), vmlck_kb());
+	EXPECT_EQ(base + kb + (long)(psz / 1024), vmpin_kb());
 	ASSERT_EQ(0, destroy(fd, ioas));
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 
 	/* Closing the file with mappings left releases them too. */
 	ASSERT_EQ(0, map_fixed(fd, ioas2, buf, len, IOVA_N, MAP_RW));
-	EXPECT_EQ(base + kb, vmlck_kb());
+	EXPECT_EQ(base + kb, vmpin_kb());
 	ASSERT_OK(close(fd));
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 }
 
 /* Without CAP_IPC_LOCK, RLIMIT_MEMLOCK bounds the pinned memory: ENOMEM. */
@@ -1870,16 +1910,16 @@ TEST(map_over_memlock_limit_enomem)
 	data[CAP_TO_INDEX(CAP_IPC_LOCK)].effective &= ~CAP_TO_MASK(CAP_IPC_LOCK);
 	ASSERT_OK(syscall(SYS_capset, &hdr, data));
 	ASSERT_OK(setrlimit(RLIMIT_MEMLOCK, &rl));
-	base = vmlck_kb();
+	base = vmpin_kb();
 	EXPECT_EQ(-ENOMEM, map_fixed(fd, ioas, buf, 16 * psz, IOVA_N, MAP_RW));
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 	EXPECT_EQ(0, map_fixed(fd, ioas, buf, 4 * psz, IOVA_N, MAP_RW));
-	EXPECT_EQ(base + (long)(4 * psz / 1024), vmlck_kb());
+	EXPECT_EQ(base + (long)(4 * psz / 1024), vmpin_kb());
 	/* 4 + 8 pages would be over the 8 allowed. */
 	EXPECT_EQ(-ENOMEM, map_fixed(fd, ioas, buf, 8 * psz, IOVA_A, MAP_RW));
-	EXPECT_EQ(base + (long)(4 * psz / 1024), vmlck_kb());
+	EXPECT_EQ(base + (long)(4 * psz / 1024), vmpin_kb());
 	close(fd);
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 }
 
 /* ---- close() cleans up everything ---- */
@@ -1889,7 +1929,7 @@ TEST(close_cleans_everything)
 	uint32_t ioas, dev, hwpt, hwpt2;
 	struct edu_info s;
 	struct edu e;
-	long base = vmlck_kb();
+	long base = vmpin_kb();
 	uint8_t *a, *p;
 	int fd;
 
@@ -1905,7 +1945,7 @@ TEST(close_cleans_everything)
 	ASSERT_EQ(0, map_fixed(fd, ioas, p, 4 * psz, IOVA_N, MAP_RW));
 	ASSERT_EQ(0, hwpt_alloc(fd, dev, ioas, &hwpt2));
 	ASSERT_EQ(0, attach(fd, dev, ioas, &hwpt, NULL));
-	EXPECT_EQ(base + (long)(5 * psz / 1024), vmlck_kb());
+	EXPECT_EQ(base + (long)(5 * psz / 1024), vmpin_kb());
 	EXPECT_TRUE(driver_is(s.bdf, "hwpt"));
 
 	EXPECT_EQ(1, bus_master_of(s.bdf));
@@ -1913,7 +1953,7 @@ TEST(close_cleans_everything)
 	EXPECT_FALSE(pci_has_driver(s.bdf));
 	EXPECT_TRUE(no_driver_override(s.bdf));
 	EXPECT_EQ(0, bus_master_of(s.bdf));
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 	edu_close(&e);
 
 	/* A new file binds it again, fresh. */
@@ -1953,7 +1993,7 @@ struct sweep {
 	uint32_t da, db, ioas, ioas2, hwpt, hwpt2, out, moved;
 	uint8_t *a, *b, *p, *n;
 	struct ranges r1, r2;
-	long vmlck;
+	long vmpin;
 	uint32_t next;
 };
 
@@ -2019,7 +2059,7 @@ static void sweep_run(struct __test_metadata *_metadata, struct sweep *s,
 		ASSERT_GE(s->fd, 0);
 		sweep_bufs(_metadata, s);
 		ops->setup(_metadata, s);
-		s->vmlck = vmlck_kb();
+		s->vmpin = vmpin_kb();
 		s->next = next_id(s->fd);
 		ASSERT_NE(0, s->next);
 
@@ -2042,7 +2082,7 @@ static void sweep_run(struct __test_metadata *_metadata, struct sweep *s,
 				       ops->name, n);
 			ASSERT_NE(0, rc);
 			fired++;
-			EXPECT_EQ(s->vmlck, vmlck_kb());
+			EXPECT_EQ(s->vmpin, vmpin_kb());
 			EXPECT_EQ(s->next, next_id(s->fd));
 			ops->failed(_metadata, s);
 		}
@@ -2158,7 +2198,7 @@ static void map_failed(struct __test_metadata *_metadata, struct sweep *s)
 
 static void map_succeeded(struct __test_metadata *_metadata, struct sweep *s)
 {
-	EXPECT_EQ(s->vmlck + (long)(16 * psz / 1024), vmlck_kb());
+	EXPECT_EQ(s->vmpin + (long)(16 * psz / 1024), vmpin_kb());
 	/* The device reads page 3 of the new mapping through it. */
 	ASSERT_EQ(0, edu_dma_to_device(&s->ea, IOVA_N + 3 * psz, DMA_LEN));
 	ASSERT_EQ(0, dma_out(&s->ea, IOVA_A));

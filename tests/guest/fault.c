@@ -266,7 +266,7 @@ TEST_F(fq, caps_are_truthful)
 	ASSERT_EQ(0, get_info(self->f.fd, &info));
 	EXPECT_EQ(want_iopf, !!(info.caps & HWPT_CAP_IOPF));
 	EXPECT_TRUE(info.caps & HWPT_CAP_FAULT_INJECT);
-	EXPECT_EQ(2, info.uapi_version);
+	EXPECT_EQ(HWPT_UAPI_VERSION, info.uapi_version);
 	ASSERT_EQ(0, dev_get(self->f.fd, self->f.dev, &g));
 	EXPECT_EQ(0, g.out_state & (HWPT_DEVICE_IOPF | HWPT_DEVICE_VF));
 	EXPECT_EQ(self->f.hwpt, g.out_hwpt_id);

@@ -20,7 +20,7 @@
  *
  * The cycles with mappings and a device also check that every pinned page
  * is released (the FOLL_PIN counters of /proc/vmstat, folded first with
- * /proc/sys/vm/stat_refresh) and that locked memory (VmLck) is back to 0.
+ * /proc/sys/vm/stat_refresh) and that locked memory (VmPin) is back to 0.
  * The device is chosen as in uapi.c ($HWPT_TEST_PCI_DEV, else a driverless
  * non-bridge PCI device alone in its IOMMU group).
  *
@@ -506,7 +506,7 @@ TEST_TIMEOUT(map_and_device_cycles_leak_nothing, 300)
 		EXPECT_EQ(pins, pins_outstanding());
 	else
 		TH_LOG("pinned pages not checked: no /proc/sys/vm/stat_refresh");
-	EXPECT_EQ(0, vmlck_kb());
+	EXPECT_EQ(0, vmpin_kb());
 	if (dev)
 		EXPECT_FALSE(dev_has_driver());
 
@@ -834,7 +834,7 @@ struct sweep_state {
 	long dev_hwpt;
 	bool driver;
 	long long pins;
-	long vmlck;
+	long vmpin;
 };
 
 struct sweep_op {
@@ -848,7 +848,7 @@ static void sweep_state(int fd, const struct sweep_ctx *c,
 {
 	memset(s, 0, sizeof(*s));
 	s->pins = pins_outstanding();
-	s->vmlck = vmlck_kb();
+	s->vmpin = vmpin_kb();
 	s->driver = test_pci_dev() && dev_has_driver();
 	if (c->dev_id)
 		s->dev_hwpt = dev_pt(fd, c->dev_id);
@@ -866,15 +866,15 @@ static bool sweep_same(const struct sweep_state *a,
 	return a->next_id == b->next_id && a->mapped1 == b->mapped1 &&
 	       a->mapped2 == b->mapped2 && a->dev_hwpt == b->dev_hwpt &&
 	       a->driver == b->driver && a->pins == b->pins &&
-	       a->vmlck == b->vmlck;
+	       a->vmpin == b->vmpin;
 }
 
 static void sweep_log(const char *what, const struct sweep_state *s)
 {
 	TH_LOG("  %s: next ID %u, mapped %lld+%lld, device on %ld%s, "
-	       "pins %lld, VmLck %ld kB", what, s->next_id,
+	       "pins %lld, VmPin %ld kB", what, s->next_id,
 	       (long long)s->mapped1, (long long)s->mapped2, s->dev_hwpt,
-	       s->driver ? " (driver bound)" : "", s->pins, s->vmlck);
+	       s->driver ? " (driver bound)" : "", s->pins, s->vmpin);
 }
 
 static int setup_nothing(int fd, struct sweep_ctx *c)
@@ -1086,7 +1086,7 @@ run_sweep(struct __test_metadata *_metadata, const struct sweep_op *o)
 		}
 		ASSERT_OK(close(fd));
 		/* Closing released everything, whatever happened. */
-		EXPECT_EQ(0, vmlck_kb());
+		EXPECT_EQ(0, vmpin_kb());
 		if (ref.pins != LLONG_MIN)
 			EXPECT_EQ(ref.pins - (ref.mapped1 + ref.mapped2) /
 				  sysconf(_SC_PAGESIZE), pins_outstanding());

@@ -6,7 +6,7 @@
  * process is killed, when one file is used from several threads at once,
  * and when two files compete for a group. Checked the way a user would:
  * DEVICE_GET's state, the errno of every call, the driver link in sysfs,
- * where an edu DMA lands, VmLck, and the kernel's pinned-page counters
+ * where an edu DMA lands, VmPin, and the kernel's pinned-page counters
  * (/proc/vmstat nr_foll_pin_acquired and nr_foll_pin_released).
  *
  * Topology (scripts/vm-run.sh): a singleton edu and a two-function edu
@@ -139,7 +139,7 @@ TEST_F(unplug, hot_unplug_singleton)
 {
 	uint32_t ioas, dev, hwpt, hwpt2 = 0, out = 0, moved = 0, d2, h;
 	struct hwpt_device_get g;
-	long base = vmlck_kb();
+	long base = vmpin_kb();
 	long long pins = pins_outstanding();
 	uint64_t got = 0;
 	uint8_t *a, *p, *n;
@@ -164,7 +164,7 @@ TEST_F(unplug, hot_unplug_singleton)
 	EXPECT_EQ(1, moved);
 	dma_works(_metadata, &self->e, bdf, a, p, 21);
 	EXPECT_EQ(-EBUSY, destroy(fd, hwpt));
-	EXPECT_EQ(base + KB(18 * psz), vmlck_kb());
+	EXPECT_EQ(base + KB(18 * psz), vmpin_kb());
 	edu_close(&self->e);
 
 	/* Unplug. */
@@ -190,13 +190,13 @@ TEST_F(unplug, hot_unplug_singleton)
 
 	/* The HWPT it held is free now; the IOAS keeps its mappings. */
 	EXPECT_EQ(0, destroy(fd, hwpt));
-	EXPECT_EQ(base + KB(18 * psz), vmlck_kb());
+	EXPECT_EQ(base + KB(18 * psz), vmpin_kb());
 
 	/* The rest of the file works: map and unmap... */
 	ASSERT_EQ(0, unmap(fd, ioas, IOVA_N, 16 * psz, &got));
 	EXPECT_EQ(16 * psz, got);
 	ASSERT_EQ(0, map_fixed(fd, ioas, n, 4 * psz, IOVA_N, MAP_RW));
-	EXPECT_EQ(base + KB(6 * psz), vmlck_kb());
+	EXPECT_EQ(base + KB(6 * psz), vmpin_kb());
 
 	/* ...and another device's attach and DMA. */
 	if (self->have_pair) {
@@ -254,7 +254,7 @@ TEST_F(unplug, hot_unplug_singleton)
 	self->fd2 = -1;
 	ASSERT_OK(close(fd));
 	self->fd = -1;
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 	EXPECT_EQ(pins, pins_outstanding());
 	EXPECT_FALSE(pci_has_driver(bdf));
 	if (self->have_pair)
@@ -279,7 +279,7 @@ TEST_F(unplug, hot_unplug_one_function_of_group)
 {
 	uint32_t ioas, ioas2, dg, ds, hwpt = 0, hwpt2, out = 0, moved = 0;
 	struct hwpt_device_get g;
-	long base = vmlck_kb();
+	long base = vmpin_kb();
 	long long pins = pins_outstanding();
 	uint8_t *a, *b, *p;
 	const char *gone = self->fa.bdf, *stay = self->fb.bdf;
@@ -365,7 +365,7 @@ TEST_F(unplug, hot_unplug_one_function_of_group)
 
 	ASSERT_OK(close(fd));
 	self->fd = -1;
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 	EXPECT_EQ(pins, pins_outstanding());
 	EXPECT_FALSE(pci_has_driver(gone));
 	EXPECT_FALSE(pci_has_driver(stay));
@@ -443,7 +443,7 @@ TEST_F(unplug, hot_unplug_during_replace_and_map)
 	struct unplug_race u;
 	struct hwpt_device_get g;
 	pthread_t rt, mt;
-	long base = vmlck_kb();
+	long base = vmpin_kb();
 	long long pins = pins_outstanding();
 	const char *bdf = self->s.bdf;
 	uint8_t *a;
@@ -481,10 +481,10 @@ TEST_F(unplug, hot_unplug_during_replace_and_map)
 	EXPECT_EQ(0, destroy(u.fd, u.h1));
 	EXPECT_EQ(0, destroy(u.fd, u.h2));
 	EXPECT_EQ(0, destroy(u.fd, u.dev));
-	EXPECT_EQ(base + KB(psz), vmlck_kb());
+	EXPECT_EQ(base + KB(psz), vmpin_kb());
 	ASSERT_OK(close(u.fd));
 	self->fd = -1;
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 	EXPECT_EQ(pins, pins_outstanding());
 	ASSERT_EQ(0, pci_rescan_for(bdf));
 	self->removed[0][0] = 0;
@@ -503,7 +503,7 @@ TEST_F(unplug, sysfs_unbind_is_unplug)
 {
 	uint32_t ioas, dev, hwpt, out = 0;
 	struct hwpt_device_get g;
-	long base = vmlck_kb();
+	long base = vmpin_kb();
 	long long pins = pins_outstanding();
 	const char *bdf = self->s.bdf;
 	uint8_t *a, *p;
@@ -561,7 +561,7 @@ TEST_F(unplug, sysfs_unbind_is_unplug)
 	self->fd = -1;
 	EXPECT_FALSE(pci_has_driver(bdf));
 	EXPECT_TRUE(no_driver_override(bdf));
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 	EXPECT_EQ(pins, pins_outstanding());
 }
 
@@ -734,13 +734,13 @@ TEST(process_kill_while_mapping)
 /*
  * A file shared by fork() lives until its last holder lets go: the parent
  * closing its copy changes nothing, the child's exit releases the device
- * and the pins, and the parent's VmLck, charged by the parent's map, goes
+ * and the pins, and the parent's VmPin, charged by the parent's map, goes
  * back down.
  */
 TEST(inherited_file_outlives_parent_close)
 {
 	struct edu_info s;
-	long base = vmlck_kb();
+	long base = vmpin_kb();
 	long long pins = pins_outstanding();
 	uint32_t ioas, dev;
 	int pfd[2], status, fd;
@@ -757,7 +757,7 @@ TEST(inherited_file_outlives_parent_close)
 	ASSERT_EQ(0, ioas_alloc(fd, &ioas));
 	ASSERT_EQ(0, map_fixed(fd, ioas, buf, 16 * psz, IOVA_N, MAP_RW));
 	ASSERT_EQ(0, attach(fd, dev, ioas, NULL, NULL));
-	EXPECT_EQ(base + KB(16 * psz), vmlck_kb());
+	EXPECT_EQ(base + KB(16 * psz), vmpin_kb());
 	ASSERT_OK(pipe(pfd));
 	pid = fork();
 	ASSERT_GE(pid, 0);
@@ -779,7 +779,7 @@ TEST(inherited_file_outlives_parent_close)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	EXPECT_FALSE(pci_has_driver(s.bdf));
 	EXPECT_EQ(pins, pins_outstanding());
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 }
 
 /* ---- 5. Concurrency in one file ---- */
@@ -949,7 +949,7 @@ TEST(concurrent_map_replace_ranges)
 	pthread_t th[4];
 	struct edu_info s;
 	struct edu e;
-	long base = vmlck_kb();
+	long base = vmpin_kb();
 	uint64_t got = 0, want;
 	uint32_t out = 0;
 	int i;
@@ -1013,7 +1013,7 @@ TEST(concurrent_map_replace_ranges)
 	EXPECT_EQ(3 * psz, m[0].left);
 	EXPECT_EQ(3 * psz, m[1].left);
 	want = 2 * psz + m[0].left + m[1].left;
-	EXPECT_EQ(base + KB(want), vmlck_kb());
+	EXPECT_EQ(base + KB(want), vmpin_kb());
 	/* DMA through the final HWPT lands, also into a thread's mapping. */
 	memset(c.a, 0, BUF);
 	ASSERT_EQ(0, dma_pattern_to(&e, c.p, 7, IOVA_A));
@@ -1025,10 +1025,10 @@ TEST(concurrent_map_replace_ranges)
 	EXPECT_EQ(0, destroy(c.fd, rp.last == c.h1 ? c.h2 : c.h1));
 	ASSERT_EQ(0, unmap_all(c.fd, c.ioas, &got));
 	EXPECT_EQ(want, got);
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 	edu_close(&e);
 	ASSERT_OK(close(c.fd));
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 	EXPECT_FALSE(pci_has_driver(s.bdf));
 }
 
@@ -1143,7 +1143,7 @@ TEST(concurrent_destroy_ioas_while_mapping)
 	struct edu_info s;
 	struct race r;
 	pthread_t th[4];
-	long base = vmlck_kb();
+	long base = vmpin_kb();
 	long long pins = pins_outstanding();
 	int round, i, n;
 
@@ -1181,9 +1181,9 @@ TEST(concurrent_destroy_ioas_while_mapping)
 		TH_LOG("%d errors, first: %s", r.errors, r.first);
 	EXPECT_EQ(0, r.errors);
 	EXPECT_EQ((unsigned long)round, r.destroys[0]);
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 	ASSERT_OK(close(r.fd));
-	EXPECT_EQ(base, vmlck_kb());
+	EXPECT_EQ(base, vmpin_kb());
 	EXPECT_EQ(pins, pins_outstanding());
 	if (r.dev)
 		EXPECT_FALSE(pci_has_driver(s.bdf));

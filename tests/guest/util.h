@@ -132,8 +132,11 @@ static inline int count_dir(const char *path)
 
 /* ---- /proc ---- */
 
-/* VmLck of this process (what pinning charges) in kB, or -1. */
-static inline long vmlck_kb(void)
+/*
+ * VmPin of this process in kB (the pages it pinned through hwpt, as
+ * iommufd records them), or -1.
+ */
+static inline long vmpin_kb(void)
 {
 	char line[256];
 	long v = -1;
@@ -142,7 +145,7 @@ static inline long vmlck_kb(void)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmLck: %ld kB", &v) == 1)
+		if (sscanf(line, "VmPin: %ld kB", &v) == 1)
 			break;
 	fclose(f);
 	return v;
@@ -521,6 +524,16 @@ static inline int bus_master_of(const char *bdf)
 	ok = pread(fd, &cmd, 2, 4) == 2;
 	close(fd);
 	return ok ? !!(cmd & 0x4) : -1;
+}
+
+/* bdf is a PCI bridge (class 0x06). */
+static inline bool pci_is_bridge(const char *bdf)
+{
+	char path[PATH_MAX], cls[32];
+
+	snprintf(path, sizeof(path), PCI_SYSFS "/%s/class", bdf);
+	return !read_file(path, cls, sizeof(cls)) &&
+	       (strtoul(cls, NULL, 16) >> 16) == 0x06;
 }
 
 /* IOMMU group number of bdf, or -1. */

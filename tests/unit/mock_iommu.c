@@ -12,6 +12,43 @@ void mock_reset(void)
 	memset(&mock, 0, sizeof(mock));
 }
 
+void mock_ioas_init(struct hwpt_ioas *ioas, struct hwpt_ctx *ctx)
+{
+	memset(ioas, 0, sizeof(*ioas));
+	ioas->ctx = ctx;
+	mutex_init(&ioas->lock);
+	INIT_LIST_HEAD(&ioas->pts);
+	INIT_LIST_HEAD(&ioas->resv);
+}
+
+void mock_ctx_init(struct hwpt_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	hwpt_table_init(&ctx->table);
+	mutex_init(&ctx->lock);
+	init_rwsem(&ctx->domain_rwsem);
+	xa_init_flags(&ctx->groups, 0);
+}
+
+/* ---- The IOMMU core's groups ---- */
+
+int iommu_group_id(struct iommu_group *group)
+{
+	return group->id;
+}
+
+struct iommu_group *iommu_group_ref_get(struct iommu_group *group)
+{
+	group->refs++;
+	return group;
+}
+
+void iommu_group_put(struct iommu_group *group)
+{
+	WARN_ON(group->refs <= 0);
+	group->refs--;
+}
+
 static void mock_destroy(struct hwpt_object *obj)
 {
 }
@@ -87,11 +124,19 @@ struct hwpt_attach *hwpt_attach_alloc(struct hwpt_group *g, struct hwpt_pt *pt)
 void hwpt_attach_release(struct hwpt_attach *att)
 {
 	might_sleep();
+	lockdep_assert_held(&att->group->ctx->lock);
 	/* Only once the core can no longer hand it to a fault. */
 	WARN_ON(att->group->group->att == att);
 	hwpt_fault_kill_attach(att);
 	mock.attach_releases++;
 	kfree(att);
+}
+
+/* Nothing retires here (see hwpt_attach_release()). */
+void hwpt_attach_free_retired(struct hwpt_group *g)
+{
+	lockdep_assert_held(&g->ctx->lock);
+	WARN_ON(!list_empty(&g->retired));
 }
 
 int mock_attachments(void)
@@ -152,34 +197,47 @@ void hwpt_compat_detach(struct hwpt_group *g, struct hwpt_attach *att)
 	group->att = NULL;
 }
 
-/* ---- Reserved regions of an IOAS ---- */
+/* ---- Reserved regions of an IOAS: one record per owner ---- */
 
 int hwpt_ioas_add_group_resv(struct hwpt_ioas *ioas, struct hwpt_group *g)
 {
+	struct hwpt_resv *r;
+
+	lockdep_assert_held(&g->ctx->lock);
 	if (hwpt_should_fail())
 		return -EADDRINUSE;
-	for (int i = 0; i < MOCK_RESV_MAX; i++) {
-		if (!ioas->resv[i]) {
-			ioas->resv[i] = g;
-			return 0;
-		}
-	}
-	return -ENOMEM;
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->owner = g;
+	mutex_lock(&ioas->lock);
+	list_add_tail(&r->item, &ioas->resv);
+	mutex_unlock(&ioas->lock);
+	return 0;
 }
 
 void hwpt_ioas_remove_group_resv(struct hwpt_ioas *ioas, struct hwpt_group *g)
 {
-	for (int i = 0; i < MOCK_RESV_MAX; i++)
-		if (ioas->resv[i] == g)
-			ioas->resv[i] = NULL;
+	struct hwpt_resv *r, *next;
+
+	lockdep_assert_held(&g->ctx->lock);
+	mutex_lock(&ioas->lock);
+	list_for_each_entry_safe(r, next, &ioas->resv, item) {
+		if (r->owner == g) {
+			list_del(&r->item);
+			kfree(r);
+		}
+	}
+	mutex_unlock(&ioas->lock);
 }
 
 int mock_resv_count(const struct hwpt_ioas *ioas, const struct hwpt_group *g)
 {
+	const struct hwpt_resv *r;
 	int n = 0;
 
-	for (int i = 0; i < MOCK_RESV_MAX; i++)
-		n += ioas->resv[i] == g;
+	list_for_each_entry(r, &ioas->resv, item)
+		n += r->owner == g;
 	return n;
 }
 

@@ -9,13 +9,15 @@
 #ifndef MOCK_IOMMU_H
 #define MOCK_IOMMU_H
 
-#include "group.h"
+#include "hwpt_priv.h"
 
 struct iommu_domain {
 	int id;
 };
 
 struct iommu_group {
+	int id;
+	int refs;			/* iommu_group_ref_get() less put() */
 	struct iommu_domain *domain;	/* what the "core" has attached */
 	struct hwpt_attach *att;	/* the handle it hands to faults */
 	int core_calls;
@@ -23,13 +25,6 @@ struct iommu_group {
 
 struct pci_dev {
 	int devfn;
-};
-
-#define MOCK_RESV_MAX 8
-
-struct hwpt_ioas {
-	/* The groups whose reserved regions it holds */
-	struct hwpt_group *resv[MOCK_RESV_MAX];
 };
 
 /* A fault group as the device sent it, and what became of it. */
@@ -64,6 +59,10 @@ struct mock {
 extern struct mock mock;
 
 void mock_reset(void);
+/* An IOAS as the fixtures need it: its lists, nothing mapped. */
+void mock_ioas_init(struct hwpt_ioas *ioas, struct hwpt_ctx *ctx);
+/* A file context with its lock and tables, and its teardown. */
+void mock_ctx_init(struct hwpt_ctx *ctx);
 
 /* Objects of the fixtures, destroyed by nobody but the table's teardown. */
 extern const struct hwpt_object_type mock_pt_type;

@@ -28,7 +28,6 @@
 #define RESP sizeof(struct hwpt_page_response)
 #define SUCCESS HWPT_PAGE_RESP_SUCCESS
 #define INVALID HWPT_PAGE_RESP_INVALID
-#define BIT(n) (1u << (n))
 
 /* Where group i's pages are: a read record leads back to its group. */
 #define ADDR_BASE 0x10000000ull
@@ -75,11 +74,13 @@ FIXTURE_VARIANT_ADD(fq, inject) {
 
 FIXTURE_SETUP(fq)
 {
-	hwpt_table_init(&self->ctx.table);
+	mock_ctx_init(&self->ctx);
+	mock_ioas_init(&self->ioas, &self->ctx);
 	hwpt_faultq_init(&self->q);
 	self->by_pdev = variant->by_pdev;
 	for (int i = 0; i < 2; i++) {
 		INIT_LIST_HEAD(&self->g[i].devices);
+		INIT_LIST_HEAD(&self->g[i].retired);
 		self->g[i].ctx = &self->ctx;
 		self->g[i].group = &self->core[i];
 	}
@@ -97,6 +98,8 @@ FIXTURE_SETUP(fq)
 	kshim_spin_hook = NULL;
 	self->what = NULL;
 	self->allocs = kshim_allocs;
+	/* Every case runs as the ioctls do: under the file's lock. */
+	mutex_lock(&self->ctx.lock);
 }
 
 static int dev_index(FIXTURE_DATA(fq) *self, struct hwpt_device *dev)
@@ -229,6 +232,7 @@ FIXTURE_TEARDOWN(fq)
 	for (int i = 0; i < NDEV; i++)
 		for (int j = 0; j < NPT; j++)
 			ASSERT_EQ(0, mock_iopf_net(self->dev[i], self->pt[j]));
+	mutex_unlock(&self->ctx.lock);
 	ASSERT_EQ(self->allocs, kshim_allocs);
 	ASSERT_EQ(0, kshim_atomic);
 	ASSERT_EQ(0, kshim_warnings);

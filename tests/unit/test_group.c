@@ -54,9 +54,12 @@ FIXTURE_VARIANT_ADD(grp, mixed) {
 /* pt[0] and pt[1] map IOAS 0, pt[2] maps IOAS 1; pt[1] is automatic. */
 FIXTURE_SETUP(grp)
 {
-	hwpt_table_init(&self->ctx.table);
+	mock_ctx_init(&self->ctx);
+	for (int i = 0; i < 2; i++)
+		mock_ioas_init(&self->ioas[i], &self->ctx);
 	hwpt_faultq_init(&self->fq);
 	INIT_LIST_HEAD(&self->g.devices);
+	INIT_LIST_HEAD(&self->g.retired);
 	self->g.ctx = &self->ctx;
 	self->g.group = &self->core;
 	for (int i = 0; i < NPT; i++) {
@@ -72,10 +75,13 @@ FIXTURE_SETUP(grp)
 	kshim_warnings = 0;
 	self->what = NULL;
 	self->allocs = kshim_allocs;
+	/* Every case runs as the ioctls do: under the file's lock. */
+	mutex_lock(&self->ctx.lock);
 }
 
 FIXTURE_TEARDOWN(grp)
 {
+	mutex_unlock(&self->ctx.lock);
 	if (_metadata->result->failed && self->what)
 		TH_LOG("failed in: %s", self->what);
 	EXPECT_EQ(0, kshim_warnings);
@@ -171,7 +177,8 @@ static void assert_consistent(struct __test_metadata *_metadata,
 		ASSERT_EQ(self->pt[i] == gpt ? att : 0, self->pt[i]->obj.users);
 	if (gpt)
 		ASSERT_EQ(1, mock_resv_count(gpt->ioas, &self->g));
-	ASSERT_EQ(self->allocs + (gpt ? 1 : 0) + members, kshim_allocs);
+	/* The attachment and its reserved-region record, and the members. */
+	ASSERT_EQ(self->allocs + (gpt ? 2 : 0) + members, kshim_allocs);
 }
 
 #define ASSERT_CONSISTENT() assert_consistent(_metadata, self)
@@ -280,7 +287,9 @@ TEST_F(grp, an_unused_automatic_hwpt_is_handed_back)
 	/* Handed back with a reference, for the caller's destroy. */
 	ASSERT_EQ(2, refcount_read(&orphan->obj.refs));
 	hwpt_object_put(&self->ctx.table, &orphan->obj);
+	orphan = NULL;
 	ASSERT_EQ(1, hwpt_group_replace(self->dev[0], self->pt[1], &orphan));
+	ASSERT_NULL(orphan);
 	orphan = hwpt_group_detach(self->dev[0]);
 	ASSERT_TRUE(orphan == self->pt[1]);
 	hwpt_object_put(&self->ctx.table, &orphan->obj);
@@ -293,9 +302,11 @@ TEST_F(grp, attach_to_an_hwpt_being_destroyed_fails_cleanly)
 						  struct hwpt_pt, &mock_pt_type);
 	struct hwpt_pt *orphan = NULL;
 
-	/* Not in the table (as after a destroy took it out): no users. */
+	/* Published, then taken out of the table by a destroy: no users. */
 	dying->domain = &self->dom[2];
 	dying->ioas = &self->ioas[1];
+	hwpt_object_finalize(&self->ctx.table, &dying->obj);
+	xa_erase(&self->ctx.table.objects, dying->obj.id);
 	ASSERT_EQ(-ENOENT, hwpt_group_attach(self->dev[0], dying));
 	ASSERT_EQ(0, hwpt_group_attach(self->dev[0], self->pt[0]));
 	ASSERT_EQ(-ENOENT, hwpt_group_replace(self->dev[0], dying, &orphan));

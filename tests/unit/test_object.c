@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of the object table (src/module/object.c). */
 #include "harness.h"
-#include "object.h"
+#include "hwpt_priv.h"
 
 /* The module's fault injection, driven by the tests: fail the Nth point. */
 static int fail_nth;

@@ -42,7 +42,7 @@
 #define HWPT_TYPE 0xB9
 
 /* Bumped when a command or a field is added. */
-#define HWPT_UAPI_VERSION 2
+#define HWPT_UAPI_VERSION 3
 
 enum {
 	HWPT_CMD_BASE = 0x80,
@@ -160,11 +160,17 @@ enum hwpt_ioas_map_flags {
  * @length: page-aligned length in bytes
  * @iova: IOVA, in with FIXED_IOVA, else out
  *
- * Pins the memory (charged to RLIMIT_MEMLOCK as locked_vm) and maps it into
- * every domain of the IOAS. Errors, as iommufd: EINVAL for unaligned or
- * empty ranges and for IOVAs in a reserved region; EOVERFLOW when a range
- * wraps; EEXIST when it overlaps a mapping; ENOSPC when no free IOVA range
- * fits; EFAULT for memory that cannot be pinned; ENOMEM over the limit.
+ * Pins the memory and maps it, cache coherent, into every domain of the
+ * IOAS. The pins are charged as iommufd charges them: to the user's
+ * locked_vm against the caller's RLIMIT_MEMLOCK (not at all for a caller
+ * with CAP_IPC_LOCK), and to the process's pinned_vm (VmPin). Errors, as
+ * iommufd: EINVAL for unaligned or empty ranges and for IOVAs in a
+ * reserved region; EOVERFLOW when a range wraps; EEXIST when it overlaps a
+ * mapping; ENOSPC when no free IOVA range fits; EFAULT for memory that
+ * cannot be pinned; ENOMEM over the limit, or when the mapping's page list
+ * (8 bytes a page) cannot be allocated. If the reply cannot be written
+ * back (EFAULT), the mapping stays, as iommufd's does: unmap it by its
+ * IOVA.
  * As iommufd's struct iommu_ioas_map.
  */
 struct hwpt_ioas_map {
@@ -481,8 +487,15 @@ enum hwpt_bus {
  * this file: ENODEV if the device does not exist or has no IOMMU group,
  * EBUSY if it has a driver (unbind it first) or another device of its group
  * is used by a kernel driver for DMA (the kernel log names it), or another
- * file owns the group. The device starts detached, with DMA blocked.
- * Destroying the device object unbinds it (detaching it first).
+ * file owns the group; EINVAL if it is not a PCI endpoint (a bridge) or
+ * its IOMMU cannot keep DMA coherent with the CPU caches
+ * (IOMMU_CAP_CACHE_COHERENCY: every mapping is cache coherent, as
+ * iommufd's); EPERM if the platform cannot isolate its MSIs (no interrupt
+ * remapping) and the module parameter allow_unsafe_interrupts is off, as
+ * iommufd and VFIO refuse. The device starts detached, with DMA blocked.
+ * Destroying the device object, hot-unplug or a sysfs unbind first stops
+ * the device (bus mastering off, then a function reset where it has one)
+ * and only then detaches it and gives its DMA back to the kernel.
  * hwpt's counterpart of VFIO_DEVICE_BIND_IOMMUFD.
  */
 struct hwpt_device_bind {
@@ -590,12 +603,19 @@ struct hwpt_pasid {
  * @HWPT_DEVICE_COHERENT: its IOMMU can enforce cache coherency (block
  *	no-snoop) for it; known only with HWPT_CAP_COHERENCY_QUERY, and
  *	without it left to the IOMMU driver to refuse at attach
+ * @HWPT_DEVICE_REPLACE_HITLESS: a replace of its group switches domains
+ *	without blocking its DMA for a moment: its IOMMU driver, on this
+ *	kernel, rewrites the device's table entry in place (ARM SMMUv3).
+ *	Without it a DMA the device issues during a replace may fault: Intel
+ *	VT-d and AMD-Vi clear the entry first, and an emulated replace (no
+ *	HWPT_CAP_REPLACE_ATOMIC) detaches first.
  */
 enum hwpt_device_state {
 	HWPT_DEVICE_DEAD = 1 << 0,
 	HWPT_DEVICE_IOPF = 1 << 1,
 	HWPT_DEVICE_VF = 1 << 2,
 	HWPT_DEVICE_COHERENT = 1 << 3,
+	HWPT_DEVICE_REPLACE_HITLESS = 1 << 4,
 };
 
 /**
@@ -912,10 +932,13 @@ struct hwpt_hw_info {
 
 /**
  * enum hwpt_caps - what this module, built for the running kernel, can do
- * @HWPT_CAP_REPLACE_ATOMIC: the IOMMU core exports a replace that switches a
- *	group from one domain to another without passing through a blocking
- *	domain. Without it a replace is emulated by detach and attach, and DMA
- *	is blocked in between.
+ * @HWPT_CAP_REPLACE_ATOMIC: the IOMMU core exports a transactional replace:
+ *	one call moves a group from one domain to another without the core
+ *	passing through a blocking domain, or, failing, leaves it where it
+ *	was. Without it a replace is emulated by detach and attach, DMA is
+ *	blocked in between, and a failure can leave the group blocked.
+ *	Whether the device's own DMA keeps flowing during the switch is up to
+ *	its IOMMU driver: HWPT_DEVICE_REPLACE_HITLESS.
  * @HWPT_CAP_ATTACH_HANDLE: the core's attach-handle API is exported; it is
  *	what routes I/O page faults to a domain's owner.
  * @HWPT_CAP_DEVICE_DMA_OWNER: DMA ownership is claimed per device (without
@@ -984,6 +1007,11 @@ enum hwpt_iopf_api {
  * @out_resp_success: of those, answered SUCCESS by userspace
  * @out_resp_invalid: answered INVALID by userspace
  * @out_resp_auto: answered INVALID by hwpt (see struct hwpt_device_get)
+ * @out_retired: attachments of fault-capable HWPTs that hwpt keeps, with
+ *	their fault queue and domain, because the IOMMU driver might still
+ *	report a page request through them; each is freed when the last
+ *	device of its group leaves hwpt (HWPT_UAPI_VERSION 3)
+ * @__reserved2: must be 0
  *
  * Says what this build of the module on this kernel can do, so that a
  * missing feature can be told apart from a bug. The module-wide fault
@@ -1002,6 +1030,8 @@ struct hwpt_get_info {
 	__aligned_u64 out_resp_success;
 	__aligned_u64 out_resp_invalid;
 	__aligned_u64 out_resp_auto;
+	__u32 out_retired;
+	__u32 __reserved2;
 };
 
 #define HWPT_GET_INFO _IO(HWPT_TYPE, HWPT_CMD_GET_INFO)

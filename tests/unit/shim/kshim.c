@@ -5,8 +5,10 @@
 #include "linux/spinlock.h"
 #include "linux/uaccess.h"
 
+#include <string.h>
+
 int kshim_warnings;
-int kshim_atomic;
+__thread int kshim_atomic;
 long kshim_allocs;
 int kshim_wakeups;
 void (*kshim_wait_hook)(void);
@@ -15,6 +17,7 @@ const char *kshim_user_end;
 
 void xa_init_flags(struct xarray *xa, unsigned int flags)
 {
+	spin_lock_init(&xa->xa_lock);
 	xa->slots = NULL;
 	xa->size = 0;
 	xa->flags = flags;
@@ -102,7 +105,8 @@ bool xa_empty(const struct xarray *xa)
 void xa_destroy(struct xarray *xa)
 {
 	free(xa->slots);
-	xa_init_flags(xa, xa->flags);
+	xa->slots = NULL;
+	xa->size = 0;
 }
 
 void *xa_find_from(struct xarray *xa, unsigned long *index)
@@ -114,4 +118,111 @@ void *xa_find_from(struct xarray *xa, unsigned long *index)
 			return entry;
 	}
 	return NULL;
+}
+
+/* ---- Locks ---- */
+
+#define KSHIM_HELD_MAX 16
+#define KSHIM_ORDER_MAX 256
+
+/* The locks this thread holds, in the order taken. */
+static __thread struct kshim_lock *held[KSHIM_HELD_MAX];
+static __thread int nheld;
+
+/* Class pairs seen nested: first[i] held while second[i] was taken. */
+static const char *order_first[KSHIM_ORDER_MAX];
+static const char *order_second[KSHIM_ORDER_MAX];
+static int norder;
+
+static const char *kshim_class(const struct kshim_lock *l)
+{
+	return l->class ? l->class : "(a lock never initialized)";
+}
+
+void kshim_lock_init(struct kshim_lock *l, const char *class, bool spin)
+{
+	l->class = class;
+	l->spin = spin;
+	l->holders = 0;
+	l->write = false;
+}
+
+static bool kshim_seen(const char *first, const char *second)
+{
+	for (int i = 0; i < norder; i++)
+		if (!strcmp(order_first[i], first) &&
+		    !strcmp(order_second[i], second))
+			return true;
+	return false;
+}
+
+/* Nesting @l inside what this thread holds: check and record the order. */
+static void kshim_lock_order(const struct kshim_lock *l)
+{
+	const char *c = kshim_class(l);
+
+	for (int i = 0; i < nheld; i++) {
+		const char *h = kshim_class(held[i]);
+
+		if (!strcmp(h, c)) {
+			kshim_warnings++;
+			fprintf(stderr, "# lock class %s nested in itself\n", c);
+		} else if (kshim_seen(c, h)) {
+			kshim_warnings++;
+			fprintf(stderr, "# lock order: %s taken under %s, and the other way round before\n",
+				c, h);
+		} else if (!kshim_seen(h, c) && norder < KSHIM_ORDER_MAX) {
+			order_first[norder] = h;
+			order_second[norder++] = c;
+		}
+	}
+}
+
+void kshim_lock_acquire(struct kshim_lock *l, bool write)
+{
+	if (!l->class) {
+		kshim_warnings++;
+		fprintf(stderr, "# taking a lock never initialized\n");
+	}
+	if (kshim_lock_held(l, false)) {
+		kshim_warnings++;
+		fprintf(stderr, "# %s taken again by its holder: deadlock\n",
+			kshim_class(l));
+	}
+	/* Single threaded tests: another holder would block us forever. */
+	WARN_ON(l->write || (write && l->holders));
+	kshim_lock_order(l);
+	if (WARN_ON(nheld == KSHIM_HELD_MAX))
+		abort();
+	held[nheld++] = l;
+	l->holders++;
+	l->write = write;
+	kshim_atomic += l->spin;
+}
+
+void kshim_lock_release(struct kshim_lock *l)
+{
+	int i;
+
+	for (i = nheld - 1; i >= 0 && held[i] != l; i--)
+		;
+	if (i < 0) {
+		kshim_warnings++;
+		fprintf(stderr, "# %s released but not held\n", kshim_class(l));
+		return;
+	}
+	memmove(&held[i], &held[i + 1], (nheld - i - 1) * sizeof(held[0]));
+	nheld--;
+	l->holders--;
+	l->write = false;
+	kshim_atomic -= l->spin;
+}
+
+/* Does this thread hold @l (exclusively, if @write)? */
+bool kshim_lock_held(const struct kshim_lock *l, bool write)
+{
+	for (int i = 0; i < nheld; i++)
+		if (held[i] == l)
+			return !write || l->write;
+	return false;
 }

@@ -53,11 +53,32 @@ static inline bool IS_ERR(const void *ptr) { return IS_ERR_VALUE(ptr); }
 static inline void *ERR_CAST(const void *ptr) { return (void *)ptr; }
 
 /*
- * Sleeping: kshim_atomic counts the spinlocks held; anything that may sleep
- * (allocating, taking a mutex, copying from or to user memory) WARNs while
- * one is, as the kernel's might_sleep() does.
+ * Locks. Every lock of the shim embeds a struct kshim_lock as @dep_map
+ * (the kernel's name for its lockdep map). Each thread keeps the locks it
+ * holds; taking one it holds, or releasing one it does not, WARNs. The
+ * class of a lock is its init site: taking two classes in one order and
+ * later in the other WARNs (a possible deadlock, as lockdep reports).
+ * kshim_atomic counts the spinlocks this thread holds; anything that may
+ * sleep (allocating, taking a mutex, copying from or to user memory) WARNs
+ * while one is, as the kernel's might_sleep() does.
  */
-extern int kshim_atomic;
+struct kshim_lock {
+	const char *class;	/* "name (file:line)" of its init */
+	bool spin;
+	int holders;		/* threads holding it: readers, or one */
+	bool write;		/* held exclusively */
+};
+
+#define KSHIM_STR2(x) #x
+#define KSHIM_STR(x) KSHIM_STR2(x)
+#define KSHIM_CLASS(name) name " (" __FILE__ ":" KSHIM_STR(__LINE__) ")"
+
+void kshim_lock_init(struct kshim_lock *l, const char *class, bool spin);
+void kshim_lock_acquire(struct kshim_lock *l, bool write);
+void kshim_lock_release(struct kshim_lock *l);
+bool kshim_lock_held(const struct kshim_lock *l, bool write);
+
+extern __thread int kshim_atomic;
 #define might_sleep() WARN_ON(kshim_atomic)
 
 /* Memory. kshim_allocs counts the blocks allocated and not yet freed. */
@@ -129,7 +150,10 @@ static inline void wake_up_interruptible(wait_queue_head_t *wq)
 	} while (0)
 
 /* XArray: a growable array, enough for ID tables. */
+#include "linux/spinlock.h"
+
 struct xarray {
+	spinlock_t xa_lock;
 	void **slots;
 	unsigned long size;
 	unsigned int flags;
@@ -145,12 +169,20 @@ void *xa_load(struct xarray *xa, unsigned long index);
 int xa_alloc(struct xarray *xa, u32 *id, void *entry, xa_limit limit, gfp_t gfp);
 void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp);
 void *xa_erase(struct xarray *xa, unsigned long index);
-#define __xa_erase xa_erase
+static inline void *__xa_erase(struct xarray *xa, unsigned long index)
+{
+	WARN_ON(!kshim_lock_held(&xa->xa_lock.dep_map, true));
+	return xa_erase(xa, index);
+}
 bool xa_empty(const struct xarray *xa);
 void xa_destroy(struct xarray *xa);
+static inline int xa_err(void *entry)
+{
+	return IS_ERR(entry) ? (int)PTR_ERR(entry) : 0;
+}
 void *xa_find_from(struct xarray *xa, unsigned long *index);
-#define xa_lock(xa) ((void)(xa))
-#define xa_unlock(xa) ((void)(xa))
+#define xa_lock(xa) spin_lock(&(xa)->xa_lock)
+#define xa_unlock(xa) spin_unlock(&(xa)->xa_lock)
 #define xa_for_each(xa, index, entry)                                    \
 	for ((index) = 0; ((entry) = xa_find_from((xa), &(index))) != NULL; \
 	     (index)++)

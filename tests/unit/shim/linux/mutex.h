@@ -1,30 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Mutexes: the unit tests are single threaded, so a mutex is a flag. Taking
- * a held one would deadlock, releasing or destroying it in the wrong state
- * is a bug: each WARNs. Taking one may sleep.
+ * Mutexes, tracked per thread (kshim.h): taking one this thread holds
+ * would deadlock, releasing or destroying one in the wrong state is a bug,
+ * and each WARNs. Taking one may sleep.
  */
 #include "../kshim.h"
 
 #ifndef KSHIM_MUTEX_H
 #define KSHIM_MUTEX_H
 struct mutex {
-	int locked;
+	struct kshim_lock dep_map;
 };
 
-static inline void mutex_init(struct mutex *m) { m->locked = 0; }
-static inline void mutex_destroy(struct mutex *m) { WARN_ON(m->locked); }
+#define mutex_init(m) kshim_lock_init(&(m)->dep_map, KSHIM_CLASS(#m), false)
+static inline void mutex_destroy(struct mutex *m)
+{
+	WARN_ON(m->dep_map.holders);
+}
 
 static inline void mutex_lock(struct mutex *m)
 {
 	might_sleep();
-	WARN_ON(m->locked);
-	m->locked = 1;
+	kshim_lock_acquire(&m->dep_map, true);
 }
 
 static inline void mutex_unlock(struct mutex *m)
 {
-	WARN_ON(!m->locked);
-	m->locked = 0;
+	kshim_lock_release(&m->dep_map);
 }
 #endif

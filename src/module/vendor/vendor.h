@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-vendor knowledge, one file per IOMMU driver behind this table. The
- * common code never names a vendor: it asks the shim of the IOMMU that
- * serves the device.
+ * Per-vendor knowledge, one file per IOMMU driver in this folder behind
+ * this table. The common code never names a vendor: it asks the shim of
+ * the IOMMU that serves the device. Each answer cites the driver code it
+ * comes from.
  */
 #ifndef HWPT_VENDOR_H
 #define HWPT_VENDOR_H
@@ -32,6 +33,12 @@ struct hwpt_vendor {
 	 * handle? If not, the handle is retired rather than freed.
 	 */
 	bool detach_drains_iopf;
+	/*
+	 * Does the driver switch a device from one domain to another without
+	 * a moment of blocked translation, where the core has an atomic
+	 * replace? (HWPT_DEVICE_REPLACE_HITLESS)
+	 */
+	bool replace_hitless;
 	/*
 	 * The enum hwpt_hwpt_data_type the driver takes for a nested domain
 	 * from a module; HWPT_HWPT_DATA_NONE: it offers no nesting without
