@@ -9,6 +9,9 @@
 #
 # Variants (devices: edu = QEMU's educational PCI device, no driver binds):
 #   intel-legacy    q35 + intel-iommu (legacy mode), intel_iommu=on
+#   intel-pt        the same with identity default domains
+#                   (iommu.passthrough=1): where a device's DMA goes once
+#                   hwpt gives it back
 #   intel-sm        q35 + intel-iommu scalable mode (second stage only),
 #                   intel_iommu=on,sm_on
 #   intel-sm-pasid  q35 + intel-iommu scalable mode with PASIDs (20 bits),
@@ -120,7 +123,7 @@ extra=()
 # variants without set (a test turns it off to see the refusal).
 msi_isolated=1
 case $variant in
-intel-legacy|intel-sm|intel-sm-pasid|amd|virtio-iommu)
+intel-legacy|intel-pt|intel-sm|intel-sm-pasid|amd|virtio-iommu)
 	[ "$KARCH" = x86_64 ] || die "variant $variant needs an x86_64 kernel, $id is $KARCH"
 	qemu=qemu-system-x86_64
 	machine=(-machine q35,kernel-irqchip=split)
@@ -136,6 +139,9 @@ intel-legacy|intel-sm|intel-sm-pasid|amd|virtio-iommu)
 		extra=(-device pcie-pci-bridge,id=br1
 		       -device edu,bus=br1,addr=1 -device edu,bus=br1,addr=2)
 		cmdline+=" intel_iommu=on" ;;
+	intel-pt)
+		iommu=(-device intel-iommu,intremap=on)
+		cmdline+=" intel_iommu=on iommu.passthrough=1" ;;
 	intel-sm)
 		iommu=(-device intel-iommu,intremap=on,scalable-mode=on)
 		cmdline+=" intel_iommu=on,sm_on" ;;
@@ -169,7 +175,7 @@ smmuv3)
 		 -cpu max,pauth-impdef=on)
 	iommu=()
 	cmdline="console=ttyAMA0 $cmdline" ;;
-*)	die "unknown variant $variant (intel-legacy, intel-sm, intel-sm-pasid, amd, virtio-iommu, smmuv3)" ;;
+*)	die "unknown variant $variant (intel-legacy, intel-pt, intel-sm, intel-sm-pasid, amd, virtio-iommu, smmuv3)" ;;
 esac
 
 cmdline+=" hwpt_msi_isolated=$msi_isolated"

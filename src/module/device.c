@@ -32,23 +32,47 @@ module_param(allow_unsafe_interrupts, bool, 0644);
 MODULE_PARM_DESC(allow_unsafe_interrupts,
 		 "Bind devices whose platform cannot isolate their MSIs (unsafe).");
 
-/* The bind in progress, for probe() to pick up; under hwpt_bind_lock. */
+/*
+ * The bind in progress, for probe() to check and pick up; under
+ * hwpt_bind_lock. probe() refuses with -ENXIO (which the driver core
+ * takes quietly) and leaves the reason in @rc.
+ */
+struct hwpt_binding {
+	struct hwpt_device *dev;
+	struct iommu_group *group;	/* ref, taken by probe() */
+	int rc;
+};
+
 static DEFINE_MUTEX(hwpt_bind_lock);
-static struct hwpt_device *hwpt_binding;
+static struct hwpt_binding *hwpt_binding;
 
 static struct pci_driver hwpt_pci_driver;
 
+static int hwpt_device_check(struct pci_dev *pdev, struct iommu_group *grp);
+
+/*
+ * Under the device lock, with the device registered: its IOMMU state
+ * (dev->iommu, its group) cannot be torn down by an unplug until remove()
+ * has run, so this is where it is first looked at.
+ */
 static int hwpt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
-	int rc;
+	struct hwpt_binding *b = hwpt_binding;
 
 	/* Only our own bind, not a stray driver_override write, takes it. */
-	if (!hwpt_binding || hwpt_binding->pdev != pdev)
+	if (!b || b->dev->pdev != pdev)
 		return -ENODEV;
-	rc = hwpt_inject(-EIO, pci_enable_device(pdev));
-	if (rc)
-		return rc;
-	pci_set_drvdata(pdev, hwpt_binding);
+	b->group = iommu_group_get(&pdev->dev);
+	b->rc = b->group ? hwpt_device_check(pdev, b->group) : -ENODEV;
+	if (!b->rc)
+		b->rc = hwpt_inject(-EIO, pci_enable_device(pdev));
+	if (b->rc) {
+		iommu_group_put(b->group);
+		b->group = NULL;
+		return -ENXIO;
+	}
+	hwpt_device_probe_iopf(b->dev);
+	pci_set_drvdata(pdev, b->dev);
 	return 0;
 }
 
@@ -229,9 +253,14 @@ const struct hwpt_object_type hwpt_device_type = {
 	.destroy = hwpt_device_destroy,
 };
 
-/* Bind hwpt's driver to @pdev; EBUSY if it has a driver. */
-static int hwpt_device_bind_driver(struct hwpt_device *dev)
+/*
+ * Bind hwpt's driver to @pdev; EBUSY if it has a driver. *@grp gets its
+ * IOMMU group, with a reference.
+ */
+static int hwpt_device_bind_driver(struct hwpt_device *dev,
+				   struct iommu_group **grp)
 {
+	struct hwpt_binding b = { .dev = dev };
 	struct pci_dev *pdev = dev->pdev;
 	int rc;
 
@@ -248,16 +277,19 @@ static int hwpt_device_bind_driver(struct hwpt_device *dev)
 	rc = hwpt_compat_set_driver_override(pdev, HWPT_DRIVER_NAME);
 	if (rc)
 		goto out;
-	hwpt_binding = dev;
+	hwpt_binding = &b;
 	rc = hwpt_inject(-EIO, device_driver_attach(&hwpt_pci_driver.driver,
 						    &pdev->dev));
 	hwpt_binding = NULL;
-	if (rc) {
-		hwpt_compat_set_driver_override(pdev, "");
+	if (rc == -ENXIO && b.rc)
+		rc = b.rc;
+	else if (rc == -ENODEV)
 		/* Someone bound another driver first. */
-		if (rc == -ENODEV)
-			rc = -EBUSY;
-	}
+		rc = -EBUSY;
+	if (rc)
+		hwpt_compat_set_driver_override(pdev, "");
+	else
+		*grp = b.group;
 out:
 	mutex_unlock(&hwpt_bind_lock);
 	return rc;
@@ -282,21 +314,15 @@ static struct pci_dev *hwpt_pci_find(const char *name)
 }
 
 /*
- * What iommufd and VFIO require of a device before userspace gets its DMA:
- * an endpoint (vfio-pci refuses bridges, whose config space routes other
- * devices' traffic); an IOMMU that keeps DMA coherent with the CPU caches
- * (every mapping is IOMMU_CACHE, and userspace cannot flush caches); and,
- * unless the admin allows otherwise, MSIs the platform can isolate.
+ * What iommufd and VFIO require of a device's IOMMU before userspace gets
+ * its DMA: that it keeps DMA coherent with the CPU caches (every mapping
+ * is IOMMU_CACHE, and userspace cannot flush caches), and, unless the
+ * admin allows otherwise, that the platform can isolate its MSIs.
  */
 static int hwpt_device_check(struct pci_dev *pdev, struct iommu_group *grp)
 {
 	const char *name = pci_name(pdev);
 
-	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL) {
-		pr_info_ratelimited("%s: not an endpoint (PCI header type %u): bridges cannot be bound\n",
-				    name, pdev->hdr_type);
-		return -EINVAL;
-	}
 	if (!device_iommu_capable(&pdev->dev, IOMMU_CAP_CACHE_COHERENCY)) {
 		pr_info_ratelimited("%s: its IOMMU cannot keep DMA coherent with the CPU caches\n",
 				    name);
@@ -331,28 +357,26 @@ int hwpt_device_bind_ioctl(struct hwpt_ucmd *ucmd)
 	pdev = hwpt_pci_find(cmd->name);
 	if (!pdev)
 		return -ENODEV;
-	grp = iommu_group_get(&pdev->dev);
-	if (!grp) {
-		rc = -ENODEV;
+	/* vfio-pci refuses bridges: their config space routes others' DMA. */
+	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL) {
+		pr_info_ratelimited("%s: not an endpoint (PCI header type %u): bridges cannot be bound\n",
+				    pci_name(pdev), pdev->hdr_type);
+		rc = -EINVAL;
 		goto err_pdev;
 	}
-	rc = hwpt_device_check(pdev, grp);
-	if (rc)
-		goto err_group;
 
 	dev = hwpt_object_alloc(&ctx->table, struct hwpt_device,
 				&hwpt_device_type);
 	if (IS_ERR(dev)) {
 		rc = PTR_ERR(dev);
-		goto err_group;
+		goto err_pdev;
 	}
 	dev->ctx = ctx;
 	dev->pdev = pdev;
 	INIT_LIST_HEAD(&dev->group_item);
 	xa_init(&dev->pasids);
-	hwpt_device_probe_iopf(dev);
 
-	rc = hwpt_device_bind_driver(dev);
+	rc = hwpt_device_bind_driver(dev, &grp);
 	if (rc)
 		goto err_abort;
 	mutex_lock(&ctx->lock);
@@ -374,10 +398,9 @@ int hwpt_device_bind_ioctl(struct hwpt_ucmd *ucmd)
 err_unbind:
 	/* Never claimed: remove() only marks it dead. */
 	hwpt_device_unbind_driver(pdev);
+	iommu_group_put(grp);
 err_abort:
 	hwpt_object_abort(&ctx->table, &dev->obj);
-err_group:
-	iommu_group_put(grp);
 err_pdev:
 	pci_dev_put(pdev);
 	return rc;

@@ -3,10 +3,11 @@
  * Fault injection for testing error paths: with debug_inject=1 at load
  * time, root writes N to /sys/module/hwpt/parameters/fail_nth and the Nth
  * failure point reached by the writing process fails (allocations with
- * ENOMEM, IOMMU core calls with their own error). Reading fail_nth gives
- * the points still to go: 0 once the failure fired. Other processes are
- * not affected, so a test sweeping one operation (fail the 1st point, the
- * 2nd, ... until the operation succeeds untouched) is not disturbed.
+ * ENOMEM, IOMMU core calls with their own error); "N,K" fails K points in
+ * a row from the Nth (a call and the undo of it, say). Reading fail_nth
+ * gives the points still to go: 0 once the failure fired. Other processes
+ * are not affected, so a test sweeping one operation (fail the 1st point,
+ * the 2nd, ... until the operation succeeds untouched) is not disturbed.
  */
 #include <linux/atomic.h>
 #include <linux/moduleparam.h>
@@ -21,6 +22,7 @@ MODULE_PARM_DESC(debug_inject,
 		 "Allow fault injection (fail_nth). Tests and labs only.");
 
 static atomic_t fail_countdown = ATOMIC_INIT(0);
+static atomic_t fail_repeat = ATOMIC_INIT(0);
 static atomic_t fail_tgid = ATOMIC_INIT(0);
 
 bool hwpt_inject_enabled(void)
@@ -32,21 +34,26 @@ bool hwpt_should_fail(void)
 {
 	if (!debug_inject || atomic_read(&fail_tgid) != current->tgid)
 		return false;
-	return atomic_dec_if_positive(&fail_countdown) == 0;
+	if (atomic_dec_if_positive(&fail_countdown) == 0)
+		return true;
+	/* Once the Nth fired (countdown 0), the K - 1 after it. */
+	return !atomic_read(&fail_countdown) &&
+	       atomic_dec_if_positive(&fail_repeat) >= 0;
 }
 
 static int fail_nth_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned int n;
-	int rc;
+	unsigned int n, k = 1;
+	char end;
 
 	if (!debug_inject)
 		return -EPERM;
-	rc = kstrtouint(val, 0, &n);
-	if (rc)
-		return rc;
+	if (sscanf(val, "%u,%u%c", &n, &k, &end) < 1 || !k)
+		return -EINVAL;
 	atomic_set(&fail_countdown, 0);
+	atomic_set(&fail_repeat, 0);
 	atomic_set(&fail_tgid, current->tgid);
+	atomic_set(&fail_repeat, n ? k - 1 : 0);
 	atomic_set(&fail_countdown, n);
 	return 0;
 }

@@ -74,7 +74,7 @@ static void hwpt_area_uncharge(struct hwpt_area *area)
 /*
  * Pin the user memory of @area. The charge comes first, so that a map
  * beyond the limit fails before anything is allocated for it; the page
- * array of a huge one fails quietly (no allocation warning).
+ * array of a huge one fails quietly (no allocation warning, no OOM kill).
  */
 static int hwpt_area_pin(struct hwpt_area *area, unsigned long uaddr)
 {
@@ -90,7 +90,8 @@ static int hwpt_area_pin(struct hwpt_area *area, unsigned long uaddr)
 	area->pages = hwpt_inject(NULL, kvcalloc(area->npages,
 						 sizeof(*area->pages),
 						 GFP_KERNEL_ACCOUNT |
-						 __GFP_NOWARN));
+						 __GFP_NOWARN |
+						 __GFP_RETRY_MAYFAIL));
 	if (!area->pages) {
 		rc = -ENOMEM;
 		goto err_uncharge;

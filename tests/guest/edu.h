@@ -319,8 +319,9 @@ static inline int edu_dma_wait(struct edu *e, int timeout_ms)
 	return 0;
 }
 
-static inline int edu_dma(struct edu *e, uint64_t src, uint64_t dst,
-			  uint32_t len, uint32_t cmd)
+/* Start a DMA once the engine is idle, and do not wait for it. */
+static inline int edu_dma_start(struct edu *e, uint64_t src, uint64_t dst,
+				uint32_t len, uint32_t cmd)
 {
 	int rc;
 
@@ -335,7 +336,14 @@ static inline int edu_dma(struct edu *e, uint64_t src, uint64_t dst,
 	edu_wr(e, EDU_REG_DMA_DST, (uint32_t)dst);
 	edu_wr(e, EDU_REG_DMA_CNT, len);
 	edu_wr(e, EDU_REG_DMA_CMD, cmd | EDU_DMA_RUN);
-	return edu_dma_wait(e, EDU_DMA_TIMEOUT_MS);
+	return 0;
+}
+
+static inline int edu_dma(struct edu *e, uint64_t src, uint64_t dst,
+			  uint32_t len, uint32_t cmd)
+{
+	return edu_dma_start(e, src, dst, len, cmd) ?:
+	       edu_dma_wait(e, EDU_DMA_TIMEOUT_MS);
 }
 
 /* RAM (at iova) -> the device's buffer. */
@@ -452,6 +460,84 @@ static inline bool edu_all_bytes(const void *buf, size_t len, int v)
 		if (b[i] != (uint8_t)v)
 			return false;
 	return true;
+}
+
+/* ---- Physical pages ---- */
+
+/* Physical address of the page at p (present), or 0. */
+static inline uint64_t phys_of(const void *p)
+{
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	long psz = sysconf(_SC_PAGESIZE);
+	off_t off = (uintptr_t)p / psz * sizeof(e);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), off) != sizeof(e))
+		e = 0;
+	close(fd);
+	if (!(e & (1ULL << 63)))
+		return 0;
+	return (e & ((1ULL << 55) - 1)) * psz;
+}
+
+/*
+ * A locked page of ours whose physical address the edu can reach (28
+ * bits): where a DMA to that address would land if the device's DMA were
+ * not translated. Takes up to 192 MiB to find one, keeps only that page
+ * (filled with 0x5c). NULL if none qualifies.
+ */
+static inline uint8_t *low_page(uint64_t *phys)
+{
+	const size_t psz = sysconf(_SC_PAGESIZE), chunk = 16UL << 20;
+	const size_t n = chunk / psz;
+	uint8_t *chunks[12] = { NULL }, *pick = NULL;
+	uint64_t *pm = calloc(n, sizeof(*pm));
+	unsigned int c, i;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	for (c = 0; c < 12 && !pick && pm && fd >= 0; c++) {
+		uint8_t *m = edu_buf(chunk, 0x5c);
+
+		if (!m)
+			break;
+		chunks[c] = m;
+		if (pread(fd, pm, n * sizeof(*pm),
+			  (uintptr_t)m / psz * sizeof(*pm)) !=
+		    (ssize_t)(n * sizeof(*pm)))
+			break;
+		for (i = 0; i < n && !pick; i++) {
+			uint64_t pa = (pm[i] & ((1ULL << 55) - 1)) * psz;
+
+			if ((pm[i] >> 63) && pa &&
+			    pa + EDU_BUF_SIZE - 1 <= EDU_DMA_MASK) {
+				pick = m + i * psz;
+				*phys = pa;
+				mlock(pick, psz);
+			}
+		}
+	}
+	/* Give back all but the page picked. */
+	for (c = 0; c < 12 && chunks[c]; c++) {
+		uint8_t *m = chunks[c];
+
+		if (pick >= m && pick < m + chunk) {
+			if (pick > m)
+				munmap(m, pick - m);
+			if (pick + psz < m + chunk)
+				munmap(pick + psz, m + chunk - pick - psz);
+		} else {
+			munmap(m, chunk);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	free(pm);
+	/* Still where it was? */
+	if (pick && phys_of(pick) != *phys)
+		pick = NULL;
+	return pick;
 }
 
 #endif /* HWPT_TESTS_GUEST_EDU_H */

@@ -178,6 +178,32 @@ static inline long long pins_outstanding(void)
 	       acquired - released;
 }
 
+/*
+ * Which of the n symbols names[] the running kernel has (in
+ * /proc/kallsyms, which root reads with addresses; a function that is an
+ * inline stub on a kernel is absent there): have[i]. 0 or -errno.
+ */
+static inline int kallsyms_have(const char *const *names, bool *have,
+				size_t n)
+{
+	char line[512], type[8], sym[256];
+	FILE *f = fopen("/proc/kallsyms", "re");
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		have[i] = false;
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %7s %255s", type, sym) != 2)
+			continue;
+		for (i = 0; i < n; i++)
+			have[i] |= !strcmp(sym, names[i]);
+	}
+	fclose(f);
+	return 0;
+}
+
 /* ---- Fault injection knob (module parameter debug_inject=1) ---- */
 
 /* The module was loaded with debug_inject=1. */
@@ -468,6 +494,124 @@ static inline uint32_t next_id(int fd)
 	if (ioas_alloc(fd, &id) || destroy(fd, id))
 		return 0;
 	return id;
+}
+
+/* ---- Fault queues ---- */
+
+#define REC		sizeof(struct hwpt_pgfault)
+#define PERM_RW		(HWPT_PGFAULT_PERM_READ | HWPT_PGFAULT_PERM_WRITE)
+
+
+static inline int fault_alloc(int fd, uint32_t *id, int *qfd)
+{
+	struct hwpt_fault_alloc cmd = { .size = sizeof(cmd) };
+	int rc = xioctl(fd, HWPT_FAULT_QUEUE_ALLOC, &cmd);
+
+	if (!rc) {
+		*id = cmd.out_fault_id;
+		*qfd = cmd.out_fault_fd;
+	}
+	return rc;
+}
+
+static inline int hwpt_alloc_fault(int fd, uint32_t dev, uint32_t ioas,
+			    uint32_t fault, uint32_t *id)
+{
+	struct hwpt_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = HWPT_HWPT_FAULT_ID_VALID,
+		.dev_id = dev,
+		.pt_id = ioas,
+		.fault_id = fault,
+	};
+	int rc = xioctl(fd, HWPT_HWPT_ALLOC, &cmd);
+
+	if (!rc)
+		*id = cmd.out_hwpt_id;
+	return rc;
+}
+
+/* One group of nr pages for dev, group index grpid, at a per-group IOVA. */
+static inline int inject(int fd, uint32_t dev, uint32_t grpid, uint32_t nr)
+{
+	struct hwpt_fault_inject cmd = {
+		.size = sizeof(cmd),
+		.dev_id = dev,
+		.grpid = grpid,
+		.perm = PERM_RW,
+		.nr_pages = nr,
+		.addr = 0x10000000ULL + grpid * 0x100000ULL,
+	};
+
+	return xioctl(fd, HWPT_FAULT_INJECT, &cmd);
+}
+
+/* read() as a record count, or -errno. */
+static inline long read_recs(int qfd, struct hwpt_pgfault *recs, size_t n)
+{
+	ssize_t got = read(qfd, recs, n * REC);
+
+	return got < 0 ? -errno : (long)(got / REC);
+}
+
+/* Read every waiting group (non-blocking); the record count. */
+static inline long drain(int qfd, struct hwpt_pgfault *recs, size_t n)
+{
+	int fl = fcntl(qfd, F_GETFL);
+	long got;
+
+	fcntl(qfd, F_SETFL, fl | O_NONBLOCK);
+	got = read_recs(qfd, recs, n);
+	fcntl(qfd, F_SETFL, fl);
+	return got == -EAGAIN ? 0 : got;
+}
+
+/* write() of n answers; 0 or -errno. */
+static inline int answer(int qfd, const struct hwpt_page_response *r, size_t n)
+{
+	ssize_t put = write(qfd, r, n * sizeof(*r));
+
+	if (put < 0)
+		return -errno;
+	return put == (ssize_t)(n * sizeof(*r)) ? 0 : -EIO;
+}
+
+static inline int answer1(int qfd, uint32_t cookie, uint32_t code)
+{
+	struct hwpt_page_response r = { .cookie = cookie, .code = code };
+
+	return answer(qfd, &r, 1);
+}
+
+/* The fault counts of a device, and of the module. */
+struct counts {
+	uint64_t faults, success, invalid, autoresp, pending;
+};
+
+static inline int dev_counts(int fd, uint32_t dev, struct counts *c)
+{
+	struct hwpt_device_get g;
+	int rc = dev_get(fd, dev, &g);
+
+	*c = (struct counts){ g.out_faults, g.out_resp_success,
+			      g.out_resp_invalid, g.out_resp_auto,
+			      g.out_faults_pending };
+	return rc;
+}
+
+static inline int module_counts(struct counts *c)
+{
+	struct hwpt_get_info info;
+	int fd = hwpt_open(O_RDWR), rc;
+
+	*c = (struct counts){ 0 };
+	if (fd < 0)
+		return -errno;
+	rc = get_info(fd, &info);
+	close(fd);
+	*c = (struct counts){ info.out_faults, info.out_resp_success,
+			      info.out_resp_invalid, info.out_resp_auto, 0 };
+	return rc;
 }
 
 /* ---- PCI devices in sysfs ---- */

@@ -1102,4 +1102,35 @@ TEST_F(fq, what_the_lock_protects_changes_only_under_it)
 	kshim_spin_hook = NULL;
 }
 
+/*
+ * Who may attach to a fault-capable HWPT, by whether its domain has
+ * hwpt's handler (real), the device's page requests can reach it
+ * (capable), it is a VF, and injection is on. A device with page requests
+ * on an HWPT without the handler would have them answered by the core
+ * behind the queue's back: refused, whatever device allocated the HWPT.
+ */
+TEST(fault_attach_rule)
+{
+	static const struct {
+		bool real, capable, vf, inject;
+		int rc;
+	} rows[] = {
+		{ true, true, false, false, 0 },
+		{ true, true, false, true, 0 },
+		{ true, false, false, false, -EOPNOTSUPP },
+		{ true, false, false, true, -EOPNOTSUPP },
+		{ false, true, false, false, -EINVAL },
+		{ false, true, false, true, -EINVAL },
+		{ false, false, false, true, 0 },
+		{ false, false, false, false, -EOPNOTSUPP },
+		{ true, true, true, true, -EINVAL },
+		{ false, false, true, true, -EINVAL },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(rows); i++)
+		EXPECT_EQ(rows[i].rc,
+			  hwpt_fault_attach_rule(rows[i].real, rows[i].capable,
+						 rows[i].vf, rows[i].inject));
+}
+
 TEST_HARNESS_MAIN
