@@ -2,6 +2,7 @@
 #
 #   make [KDIR=/path/to/kernel/headers]   probe the kernel, build hwpt.ko
 #   make check                             run every test tier
+#   make check-debug                       every guest test under the debug kernel
 #   make demo                              boot a VM and show hwpt working
 #   make install [DESTDIR=] [PREFIX=]      sources for DKMS, library, header, tool
 #   make install-dkms                      sources, then dkms install
@@ -77,8 +78,12 @@ deb:
 check:
 	scripts/check.sh
 
+check-debug:
+	scripts/deps.sh
+	scripts/debug-tests.sh --all
+
 demo:
 	scripts/demo.sh
 
 .PHONY: all module clean-module clean unit install install-src \
-	install-dkms deb check demo
+	install-dkms deb check check-debug demo

@@ -5,11 +5,13 @@
 #   1 unit    the module's pure logic in userspace, ASan + UBSan
 #   2 matrix  module builds (W=1, sparse) and DKMS for every kernel, style
 #   3 vm      the module in stock Debian kernels under emulated IOMMUs
-# Select tiers with HWPT_TIERS="unit matrix vm" (default: all).
+#   4 debug   Debian's 7.2 built with KASAN, lockdep, kmemleak and friends:
+#             the fuzzer, the race and safety tests, under VT-d and AMD-Vi
+# Select tiers with HWPT_TIERS="unit matrix vm debug" (default: all).
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
 
-tiers=${HWPT_TIERS:-"unit matrix vm"}
+tiers=${HWPT_TIERS:-"unit matrix vm debug"}
 logs=$BUILD/logs
 mkdir -p "$logs"
 
@@ -20,6 +22,7 @@ run_tier() {
 	unit)	make -s -C "$REPO/tests/unit" check ;;
 	matrix)	"$REPO/scripts/build-matrix.sh" ;;
 	vm)	"$REPO/scripts/vm-tests.sh" ;;
+	debug)	"$REPO/scripts/debug-tests.sh" ;;
 	*)	die "unknown tier $1" ;;
 	esac
 }

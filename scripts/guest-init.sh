@@ -11,6 +11,7 @@
 #   hwpt_rmmod=0      do not unload it after the tests
 #   hwpt_kmods=a,b    kernel modules to load first, from /lib/modules/kmods
 #                     (mkinitramfs.sh), e.g. the variant's IOMMU driver
+#   hwpt_env=A=1,B=2  environment of the tests (HWPT_FUZZ_SECONDS, ...)
 # When /hwpt-cmd exists (scripts/vm-run.sh appends it as a second cpio
 # archive when given a guest command), it is run with sh instead of the
 # tests.
@@ -24,6 +25,8 @@
 #   HWPT-TEST-BEGIN <name>     around each guest test binary's output
 #   HWPT-TEST-END <name> rc=<exit status>
 #   HWPT-TAINT=<n>             at the end
+#   HWPT-KMEMLEAK <n>          kernels with kmemleak: leaks found after the
+#                              module was unloaded (the first ones follow)
 #   HWPT-VM-DONE rc=<n>        last line; rc 0 when everything passed
 
 /bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /tmp
@@ -77,6 +80,9 @@ for a in $(cat /proc/cmdline); do
 	hwpt_load=*)	load=${a#*=} ;;
 	hwpt_rmmod=*)	rmmod=${a#*=} ;;
 	hwpt_kmods=*)	kmods=$(echo "${a#*=}" | tr , ' ') ;;
+	hwpt_env=*)	for e in $(echo "${a#hwpt_env=}" | tr , ' '); do
+				export "$e"
+			done ;;
 	esac
 done
 set +f
@@ -153,6 +159,10 @@ topology
 
 echo "HWPT-TAINT-BEFORE=$(cat /proc/sys/kernel/tainted)"
 
+# kmemleak (the debug kernel): what boot left counts for nothing.
+kmemleak=/sys/kernel/debug/kmemleak
+[ -w $kmemleak ] && echo clear > $kmemleak
+
 loaded=0
 if [ "$load" != 0 ]; then
 	# Modules hwpt.ko depends on, in load order (see mkinitramfs.sh).
@@ -202,6 +212,17 @@ if [ $loaded = 1 ] && [ "$rmmod" != 0 ]; then
 		echo "HWPT-RMMOD-FAILED"
 		rc=1
 	fi
+fi
+
+# An object is reported once it has been unreferenced for two scans and
+# is older than kmemleak's minimum age (5 s).
+if [ -w $kmemleak ]; then
+	sleep 6
+	echo scan > $kmemleak
+	echo scan > $kmemleak
+	n=$(grep -c '^unreferenced object' $kmemleak)
+	echo "HWPT-KMEMLEAK $n"
+	[ "$n" = 0 ] || head -n 60 $kmemleak
 fi
 
 # Let kmsg drain (bounded: a leftover child may hold the fifo open).

@@ -31,6 +31,12 @@ function fail(msg) { whole = 1; reasons = reasons "\n# " msg }
 		 g ~ /^HWPT-KMOD-FAILED/ || g ~ /^HWPT-NO-GROUP/ ||
 		 g ~ /^HWPT-RMMOD-FAILED/)
 		fail(g)
+	else if (g ~ /^HWPT-KMEMLEAK /) {
+		leaks = substr(g, 15) + 0
+		if (leaks)
+			fail("kmemleak: " leaks " leak(s) after rmmod:")
+	} else if (leaks && cur == "" && g !~ /^HWPT-/ && ++leaklines <= 30)
+		reasons = reasons "\n#   " g
 	else if (g ~ /^HWPT-(TEST|CMD)-BEGIN/) {
 		cur = g; sub(/^HWPT-[A-Z]+-BEGIN ?/, "", cur)
 		if (cur == "") cur = "guest command"

@@ -78,6 +78,8 @@
 # Environment:
 #   HWPT_VM_TIMEOUT   seconds before QEMU is killed (default 600)
 #   HWPT_GUEST_TESTS  guest test programs to run (default: all)
+#   HWPT_GUEST_ENV    "NAME=VALUE ..." for the guest tests (HWPT_RACE_MS,
+#                     HWPT_FUZZ_SECONDS, HWPT_FUZZ_SEED)
 #   HWPT_MODPARAMS    module parameters, "name=value ..."
 #   HWPT_VM_CMDLINE   more kernel command line
 #   HWPT_VM_ALLOW     extended regex of kernel lines not to count as problems
@@ -184,6 +186,7 @@ for p in ${HWPT_MODPARAMS:-}; do
 	cmdline+=" hwpt.$p"
 done
 [ -z "${HWPT_GUEST_TESTS:-}" ] || cmdline+=" hwpt_tests=$(echo $HWPT_GUEST_TESTS | tr ' ' ,)"
+[ -z "${HWPT_GUEST_ENV:-}" ] || cmdline+=" hwpt_env=$(echo $HWPT_GUEST_ENV | tr ' ' ,)"
 cmdline+=" ${HWPT_VM_CMDLINE:-}"
 
 # ---- The initramfs ----

@@ -18,12 +18,15 @@
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
 
-# The tier sweeps error paths with the module's fault injection.
+# The tier sweeps error paths with the module's fault injection; the
+# race tests and the fuzzer get a short budget here (the debug tier gives
+# them more, under the debug kernel).
 export HWPT_MODPARAMS=${HWPT_MODPARAMS-debug_inject=1}
+export HWPT_GUEST_ENV=${HWPT_GUEST_ENV-"HWPT_FUZZ_SECONDS=8 HWPT_RACE_MS=1500"}
 
 # Every kernel with every vIOMMU it can meet, and the newer vIOMMUs where
 # they show something the others do not. Left out, for measured reasons
-# (shared/reference/vm-notes.md, scripts/vm-run.sh):
+# (scripts/vm-run.sh):
 #  - SMMUv3 on the x86 kernels and Intel/AMD on arm64: no such machines.
 #  - The pcie-pci-bridge (aliased group) on intel-sm, amd and smmuv3: only
 #    Intel legacy mode translates its devices' DMA correctly; it is part
@@ -35,12 +38,12 @@ export HWPT_MODPARAMS=${HWPT_MODPARAMS-debug_inject=1}
 #    runs of it (first-stage tables through 6.12's cache tags, as 7.2);
 #    about a minute more: HWPT_VM_MATRIX="... 6.12:intel-sm-pasid".
 # virtio-iommu and intel-sm-pasid on 7.2 and intel-sm-pasid on 6.1 are
-# the three runs added for the vendor shims (issue 5): the generic vendor
+# the three runs added for the vendor shims: the generic vendor
 # path, and first-stage page tables (6.1's own flush code for them).
 matrix=${HWPT_VM_MATRIX:-"
 	6.1:intel-legacy 6.1:intel-sm 6.1:intel-sm-pasid 6.1:amd
 	6.12:intel-legacy 6.12:intel-sm 6.12:amd
-	7.2:intel-legacy 7.2:intel-sm 7.2:intel-sm-pasid 7.2:amd
+	7.2:intel-legacy 7.2:intel-pt 7.2:intel-sm 7.2:intel-sm-pasid 7.2:amd
 	7.2:virtio-iommu
 	7.2-arm64:smmuv3"}
 jobs=${HWPT_VM_JOBS:-1}
@@ -51,8 +54,12 @@ jobs=${HWPT_VM_JOBS:-1}
 # on "IOMMU GA Log overflow" (seen with amd_iommu_intr=legacy too). So on
 # 6.1 amd only the programs that provoke no IOMMU fault run; DMA and
 # fault behaviour is covered on 6.1 Intel and on AMD with 6.12 and 7.2.
+#
+# intel-pt (identity default domains) is there for the one case that
+# needs them: where a device's DMA goes once hwpt gives it back.
 declare -A programs=(
-	[6.1:amd]="smoke uapi lifecycle fault"
+	[6.1:amd]="smoke uapi lifecycle fault fuzz"
+	[7.2:intel-pt]="smoke safety"
 )
 
 passed=0

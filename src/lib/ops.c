@@ -8,7 +8,7 @@
 
 static const struct hwpt_cap_desc lh_caps[] = {
 	{ HWPT_CAP_REPLACE_ATOMIC, "replace-atomic",
-	  "replace switches domains without blocking DMA" },
+	  "replace is one transactional core call (whether DMA keeps flowing is per device: replace-hitless)" },
 	{ HWPT_CAP_ATTACH_HANDLE, "attach-handle",
 	  "the core's attach-handle API (fault routing)" },
 	{ HWPT_CAP_DEVICE_DMA_OWNER, "device-dma-owner",

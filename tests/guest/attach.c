@@ -2311,7 +2311,7 @@ static const struct sweep_ops replace_ioas_ops = {
 };
 
 static const struct sweep_ops replace_group_ops = {
-	.name = "REPLACE of a group (seed 000)", .setup = replace_setup,
+	.name = "REPLACE of a group", .setup = replace_setup,
 	.op = replace_op, .failed = replace_failed,
 	.succeeded = replace_succeeded, .group = true,
 };

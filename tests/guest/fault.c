@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Guest test of I/O page faults: fault queues, fault-capable HWPTs, and the
- * auto-response rule of seed 001 ("no request left unanswered, none
+ * auto-response rule ("no request left unanswered, none
  * answered twice") on every way a device can leave a fault-capable HWPT.
  *
  * QEMU's devices send no page requests, so every fault here is injected
@@ -447,7 +447,7 @@ TEST_F(fq, poll_and_blocking_read_wake_up)
 	ASSERT_COUNTS(f->fd, f->dev, 2, 0, 0, 0, 2);
 }
 
-/* ---- Auto-response on every way out (seed 001) ---- */
+/* ---- Auto-response on every way out ---- */
 
 enum way_out {
 	OUT_DETACH,

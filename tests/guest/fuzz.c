@@ -374,6 +374,8 @@ static void fuzz_one(struct worker *w)
 		if (!fuzz_ioctl(w, HWPT_FAULT_QUEUE_ALLOC, &u,
 				sizeof(u.fault_alloc))) {
 			remember_id(p, s, u.fault_alloc.out_fault_id);
+			/* Its reads must never wait. */
+			fcntl(u.fault_alloc.out_fault_fd, F_SETFL, O_NONBLOCK);
 			pthread_mutex_lock(&p->lock);
 			if (p->nqfds < NQFDS)
 				p->qfds[p->nqfds++] = u.fault_alloc.out_fault_fd;
@@ -431,8 +433,10 @@ static void fuzz_one(struct worker *w)
 				   sizeof(u.dirty));
 			break;
 		default:
-			/* A command number no one has. */
-			fuzz_ioctl(w, _IO(HWPT_TYPE, rnd(s) % 256), &u, 64);
+			/* A command number no one has (below or above ours). */
+			fuzz_ioctl(w, _IO(HWPT_TYPE, one_in(s, 2) ?
+					  rnd(s) % HWPT_CMD_BASE :
+					  0xd0 + rnd(s) % 0x30), &u, 64);
 		}
 	}
 }
@@ -686,7 +690,10 @@ TEST_TIMEOUT(fuzz, 3600)
 	       shared->ops, shared->ok, c.respawns, c.removes, c.unbinds,
 	       c.fail_nths);
 
-	/* Everything is back. */
+	/* Everything is back (a killed process's files may close late). */
+	for (i = 0; i < 50 && (read_long(SYS_MODULE "/refcnt") != base_refs ||
+			       pins_outstanding() != pins); i++)
+		sleep_ms(100);
 	EXPECT_EQ(pins, pins_outstanding());
 	EXPECT_EQ(pin_kb, vmpin_kb());
 	EXPECT_EQ(base_refs, read_long(SYS_MODULE "/refcnt"));

@@ -194,7 +194,7 @@ TEST_F(hw, rules)
 }
 
 /*
- * Cache coherency (seed 003): DEVICE_GET says whether the device's IOMMU
+ * Cache coherency: DEVICE_GET says whether the device's IOMMU
  * can block no-snoop (on Intel, the Snoop Control bit of ECAP), and an
  * HWPT enforcing it takes exactly the devices that can; a refused attach
  * changes nothing.

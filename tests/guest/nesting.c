@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest test of nesting (issue 5): HWPT_ALLOC's nest parents and nested
+ * Guest test of nesting: HWPT_ALLOC's nest parents and nested
  * HWPTs, and HWPT_INVALIDATE. Only Intel VT-d makes nested domains for a
  * module, and only where the unit has ECAP.NEST (bit 26). QEMU 11.1's
  * VT-d never sets it (measured: ecap 480080f00f4a in scalable mode,

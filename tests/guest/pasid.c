@@ -2,7 +2,7 @@
 /*
  * Guest test of PASID attach, replace and detach. QEMU's edu has no PASID
  * capability, so what is tested here is the refusals and their order:
- * per-device PASIDs only (seed 004: a device whose IOMMU group has another
+ * per-device PASIDs only (a device whose IOMMU group has another
  * device is refused before anything else is looked at), the capability
  * bits, the argument rules, and that nothing changes on a refusal. A
  * successful PASID attach is untested on these emulated devices.
@@ -59,7 +59,7 @@ FIXTURE_TEARDOWN(pasid)
 		close(self->fd);
 }
 
-/* A device of a two-device group gets no PASID (seed 004). */
+/* A device of a two-device group gets no PASID: it may alias. */
 TEST_F(pasid, multi_device_group_refused)
 {
 	uint32_t da, db, h;

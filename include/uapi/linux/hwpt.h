@@ -573,7 +573,7 @@ struct hwpt_device_detach {
  *	DETACH: must be 0
  *
  * Attaches, replaces or detaches the HWPT one PASID of a device uses. PASIDs
- * are per device (seed 004): a device whose IOMMU group has another device
+ * are per device: a device whose IOMMU group has another device
  * is refused (EINVAL, and the kernel log says why), as the PCI core and
  * the IOMMU core refuse PASID to devices that can alias. EOPNOTSUPP where
  * the kernel has no PASID attach (HWPT_CAP_PASID; for REPLACE,
