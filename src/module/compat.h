@@ -149,6 +149,16 @@ static inline u32 hwpt_compat_max_pasids(struct device *dev)
 #endif
 }
 
+/* Is @pdev all added, so that a driver may bind to it? */
+static inline bool hwpt_compat_pci_added(struct pci_dev *pdev)
+{
+#if HAVE_DEV_READY_TO_PROBE
+	return dev_ready_to_probe(&pdev->dev);
+#else
+	return pdev->match_driver;
+#endif
+}
+
 /* Force (or with "" stop forcing) the driver @pdev binds to. */
 static inline int hwpt_compat_set_driver_override(struct pci_dev *pdev,
 						  const char *name)

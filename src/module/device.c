@@ -62,6 +62,8 @@ static int hwpt_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	/* Only our own bind, not a stray driver_override write, takes it. */
 	if (!b || b->dev->pdev != pdev)
 		return -ENODEV;
+	/* Probed again (CONFIG_DEBUG_TEST_DRIVER_REMOVE): one reference. */
+	iommu_group_put(b->group);
 	b->group = iommu_group_get(&pdev->dev);
 	b->rc = b->group ? hwpt_device_check(pdev, b->group) : -ENODEV;
 	if (!b->rc)
@@ -155,13 +157,28 @@ static struct hwpt_pt *hwpt_device_release(struct hwpt_device *dev)
  */
 static void hwpt_device_stop(struct pci_dev *pdev)
 {
+	struct pci_dev *bridge = pci_upstream_bridge(pdev);
+	int rc;
+
 	device_lock_assert(&pdev->dev);
 	pci_clear_master(pdev);
+	/*
+	 * Some reset methods touch the upstream bridge, whose lock
+	 * pci_reset_function() takes first: only try it, as vfio-pci does.
+	 */
+	if (bridge && !pci_dev_trylock(bridge)) {
+		pci_info_ratelimited(pdev, "not reset: its bridge is busy\n");
+		return;
+	}
 	pci_save_state(pdev);
 	pci_cfg_access_lock(pdev);
-	__pci_reset_function_locked(pdev);
+	rc = __pci_reset_function_locked(pdev);
 	pci_cfg_access_unlock(pdev);
 	pci_restore_state(pdev);
+	if (bridge)
+		pci_dev_unlock(bridge);
+	if (rc && rc != -ENOTTY)
+		pci_info_ratelimited(pdev, "reset failed: %d\n", rc);
 }
 
 /*
@@ -183,6 +200,9 @@ static void hwpt_device_shutdown(struct hwpt_device *dev)
 	mutex_unlock(&ctx->lock);
 	if (!claimed)
 		return;
+	/* Injections that saw it alive are done before its group goes. */
+	if (hwpt_inject_enabled())
+		hwpt_iopf_sync();
 	/* No ioctl uses it now; its group may still move it on replace. */
 	hwpt_device_stop(dev->pdev);
 	mutex_lock(&ctx->lock);
@@ -232,7 +252,12 @@ static void hwpt_device_destroy(struct hwpt_object *obj)
 	struct pci_dev *pdev = dev->pdev;
 	bool bound;
 
-	/* remove() runs under the device lock: this is its twin. */
+	/*
+	 * remove() runs under the device lock: this is its twin. Under
+	 * hwpt_bind_lock, so that no other file binds the device between
+	 * our check and our unbind, and we unbind only our own.
+	 */
+	mutex_lock(&hwpt_bind_lock);
 	device_lock(&pdev->dev);
 	bound = pdev->dev.driver == &hwpt_pci_driver.driver &&
 		pci_get_drvdata(pdev) == dev;
@@ -244,6 +269,7 @@ static void hwpt_device_destroy(struct hwpt_object *obj)
 		hwpt_device_unbind_driver(pdev);
 	else if (!READ_ONCE(pdev->dev.driver))
 		hwpt_compat_set_driver_override(pdev, "");
+	mutex_unlock(&hwpt_bind_lock);
 	xa_destroy(&dev->pasids);
 	pci_dev_put(pdev);
 }
@@ -266,8 +292,18 @@ static int hwpt_device_bind_driver(struct hwpt_device *dev,
 
 	mutex_lock(&hwpt_bind_lock);
 	device_lock(&pdev->dev);
-	rc = pdev->dev.driver ? -EBUSY : 0;
+	/*
+	 * A device a rescan is still adding (the PCI core lets drivers match
+	 * it only once it is all there) is not there for us either: binding
+	 * it so early leaks the driver core's "not ready" note.
+	 */
+	if (!hwpt_compat_pci_added(pdev))
+		rc = -ENODEV;
+	else
+		rc = pdev->dev.driver ? -EBUSY : 0;
 	device_unlock(&pdev->dev);
+	if (rc == -ENODEV)
+		goto out;
 	if (rc) {
 		pr_info_ratelimited("%s is bound to %s: unbind it first\n",
 				    pci_name(pdev),
@@ -283,13 +319,17 @@ static int hwpt_device_bind_driver(struct hwpt_device *dev,
 	hwpt_binding = NULL;
 	if (rc == -ENXIO && b.rc)
 		rc = b.rc;
-	else if (rc == -ENODEV)
-		/* Someone bound another driver first. */
-		rc = -EBUSY;
-	if (rc)
+	else if (rc == -EAGAIN)
+		/* The driver core found it not added yet after all. */
+		rc = -ENODEV;
+	/* EBUSY: someone bound another driver first; ENODEV: it went. */
+	if (rc) {
 		hwpt_compat_set_driver_override(pdev, "");
-	else
+		if (b.group)
+			iommu_group_put(b.group);
+	} else {
 		*grp = b.group;
+	}
 out:
 	mutex_unlock(&hwpt_bind_lock);
 	return rc;

@@ -22,7 +22,7 @@
 #include <linux/pci.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
-#include <linux/wait_bit.h>
+#include <linux/srcu.h>
 
 #include "compat.h"
 #include "hwpt_priv.h"
@@ -31,12 +31,17 @@
 /* Retired attachments of every file; GET_INFO shows it. */
 atomic_t hwpt_retired_count = ATOMIC_INIT(0);
 
-/* Page request handlers running: unload and frees wait for none. */
-static atomic_t hwpt_iopf_inflight = ATOMIC_INIT(0);
+/*
+ * Readers: the page request handler and injected faults, which reach an
+ * attachment as the core hands it out, without hwpt's locks. Whoever frees
+ * an attachment they might have found, or lets a device go, waits for
+ * them first (hwpt_iopf_sync()), and so does module unload.
+ */
+DEFINE_STATIC_SRCU(hwpt_iopf_srcu);
 
-static void hwpt_iopf_wait_idle(void)
+void hwpt_iopf_sync(void)
 {
-	wait_var_event(&hwpt_iopf_inflight, !atomic_read(&hwpt_iopf_inflight));
+	synchronize_srcu_expedited(&hwpt_iopf_srcu);
 }
 
 void hwpt_faultq_put(struct hwpt_faultq *fq)
@@ -293,10 +298,9 @@ struct hwpt_attach *hwpt_attach_alloc(struct hwpt_group *g, struct hwpt_pt *pt)
 	return att;
 }
 
+/* The core no longer hands it out, and no reader still holds it. */
 static void hwpt_attach_free(struct hwpt_attach *att)
 {
-	/* The core no longer hands it out; no one still holds it. */
-	hwpt_iopf_wait_idle();
 	if (att->fq)
 		hwpt_faultq_put(att->fq);
 	if (att->dref)
@@ -313,6 +317,9 @@ void hwpt_attach_release(struct hwpt_attach *att)
 	hwpt_fault_kill_attach(att);
 	if (!att->fq || pt->vendor->detach_drains_iopf ||
 	    !(hwpt_domain_takes_faults(pt->domain) || hwpt_inject_enabled())) {
+		/* Only injection finds an attachment without a handler. */
+		if (hwpt_inject_enabled())
+			hwpt_iopf_sync();
 		hwpt_attach_free(att);
 		return;
 	}
@@ -329,6 +336,9 @@ void hwpt_attach_free_retired(struct hwpt_group *g)
 	struct hwpt_attach *att, *next;
 
 	lockdep_assert_held(&g->ctx->lock);
+	if (list_empty(&g->retired))
+		return;
+	hwpt_iopf_sync();
 	list_for_each_entry_safe(att, next, &g->retired, retired_item) {
 		list_del(&att->retired_item);
 		atomic_dec(&hwpt_retired_count);
@@ -339,7 +349,7 @@ void hwpt_attach_free_retired(struct hwpt_group *g)
 void hwpt_fault_exit(void)
 {
 	/* Every file is closed: no attachment is left, only handlers. */
-	hwpt_iopf_wait_idle();
+	hwpt_iopf_sync();
 }
 
 #if HWPT_COMPAT_IOPF_GROUPS
@@ -371,8 +381,9 @@ static int hwpt_iopf_handler(struct iopf_group *group)
 	struct hwpt_fault_group *fg;
 	struct iopf_fault *iopf;
 	unsigned int i = 0;
+	int idx;
 
-	atomic_inc(&hwpt_iopf_inflight);
+	idx = srcu_read_lock(&hwpt_iopf_srcu);
 	iopf_group_dequeue(group);
 	fg = hwpt_fault_group_alloc(group->fault_count, GFP_KERNEL);
 	if (!fg) {
@@ -393,8 +404,7 @@ static int hwpt_iopf_handler(struct iopf_group *group)
 	fg->real = group;
 	hwpt_faultq_report(att, dev_is_pci(dev) ? to_pci_dev(dev) : NULL, fg);
 out:
-	if (atomic_dec_and_test(&hwpt_iopf_inflight))
-		wake_up_var(&hwpt_iopf_inflight);
+	srcu_read_unlock(&hwpt_iopf_srcu, idx);
 	return 0;
 }
 
@@ -425,34 +435,32 @@ bool hwpt_domain_takes_faults(struct iommu_domain *domain)
  * An injected group takes the way a page request does: through the
  * attachment the core hands out for the device's group right now, found
  * as the core finds it, with none of the locks the ioctls take, so that
- * it can race detach, replace and unplug as a real one does. Attachments
- * are freed only once no handler or injection is running
- * (hwpt_iopf_wait_idle()).
+ * it can race detach, replace and unplug as a real one does. It runs as a
+ * reader of hwpt_iopf_srcu: a device that leaves hwpt is marked dead and
+ * then waits for readers before its group goes (so a reader that saw it
+ * alive finds hwpt's attachment, never another owner's), and attachments
+ * are freed only after that wait too.
  */
 static int hwpt_fault_inject_unlocked(struct hwpt_device *dev,
 				      struct hwpt_fault_group *fg)
 {
-	struct iommu_group *group = iommu_group_get(&dev->pdev->dev);
-	struct hwpt_attach *att;
-	int rc = 0;
+	struct hwpt_group *g;
+	struct hwpt_attach *att = NULL;
+	int idx, rc = 0;
 
-	if (!group) {
-		kfree(fg);
-		return -ENODEV;
-	}
-	atomic_inc(&hwpt_iopf_inflight);
-	/* Seen by a free that finds no handler running, or it sees us. */
-	smp_mb__after_atomic();
-	att = hwpt_compat_attach_of_group(group);
-	if (!att || !att->fq) {
-		kfree(fg);
+	idx = srcu_read_lock(&hwpt_iopf_srcu);
+	g = READ_ONCE(dev->group);
+	if (READ_ONCE(dev->dead) || !g)
+		rc = -ENODEV;
+	else
+		att = hwpt_compat_attach_of_group(g->group);
+	if (!rc && (!att || !att->fq))
 		rc = -EINVAL;
-	} else {
+	if (rc)
+		kfree(fg);
+	else
 		hwpt_faultq_report_dev(att, dev, fg);
-	}
-	if (atomic_dec_and_test(&hwpt_iopf_inflight))
-		wake_up_var(&hwpt_iopf_inflight);
-	iommu_group_put(group);
+	srcu_read_unlock(&hwpt_iopf_srcu, idx);
 	return rc;
 }
 

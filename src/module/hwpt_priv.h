@@ -9,7 +9,8 @@
  * locks above it (each rule below is also a lockdep_assert_held() where
  * the lock is needed):
  *
- *   hwpt_bind_lock        device.c: one bind at a time (hwpt_binding)
+ *   hwpt_bind_lock        device.c: one bind, or unbind of a destroyed
+ *                         device, at a time (hwpt_binding)
  *   device_lock(pdev)     the driver core's, held around probe() and
  *                         remove(); hwpt holds it around a device's whole
  *                         teardown (hwpt_device_shutdown()), as remove() is
@@ -515,6 +516,8 @@ struct hwpt_faultq *hwpt_fault_queue_of(struct hwpt_object *obj);
 void hwpt_faultq_put(struct hwpt_faultq *fq);
 void hwpt_device_probe_iopf(struct hwpt_device *dev);
 void hwpt_attach_free_retired(struct hwpt_group *g);
+/* Wait for page request handlers and injections still running. */
+void hwpt_iopf_sync(void);
 extern atomic_t hwpt_retired_count;
 void hwpt_fault_exit(void);
 /* The domain's fault handler, for an HWPT that may take page requests. */

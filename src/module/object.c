@@ -189,25 +189,37 @@ int hwpt_object_destroy(struct hwpt_table *t, u32 id,
 }
 
 /*
+ * The next object nothing depends on, taken out of the table: whoever
+ * erases an object frees it, and a remove() racing the close may be
+ * destroying one (an orphaned automatic HWPT) as we go.
+ */
+static struct hwpt_object *hwpt_table_take_leaf(struct hwpt_table *t)
+{
+	struct hwpt_object *obj, *leaf = NULL;
+	unsigned long id;
+
+	xa_lock(&t->objects);
+	xa_for_each(&t->objects, id, obj) {
+		if (!obj->users) {
+			__xa_erase(&t->objects, id);
+			leaf = obj;
+			break;
+		}
+	}
+	xa_unlock(&t->objects);
+	return leaf;
+}
+
+/*
  * On close no ioctl can run any more. Destroy the objects nothing depends
  * on, which releases their parents, until the table is empty.
  */
 void hwpt_table_destroy_all(struct hwpt_table *t)
 {
 	struct hwpt_object *obj;
-	unsigned long id;
-	bool progress;
 
-	do {
-		progress = false;
-		xa_for_each(&t->objects, id, obj) {
-			if (obj->users)
-				continue;
-			xa_erase(&t->objects, id);
-			hwpt_object_free(t, obj);
-			progress = true;
-		}
-	} while (progress);
+	while ((obj = hwpt_table_take_leaf(t)))
+		hwpt_object_free(t, obj);
 	/* A dependency cycle would be a bug: leak rather than free in use. */
 	WARN_ON(!xa_empty(&t->objects));
 	xa_destroy(&t->objects);
