@@ -757,11 +757,17 @@ FIXTURE_TEARDOWN(module)
 
 TEST_F(module, unload_and_load)
 {
-	const char *params, *tool = self->tool;
+	const char *tool = self->tool;
+	char params[128] = "", allow[8] = "";
 	struct json *doc;
 	int rc;
 
-	params = debug_inject() ? "debug_inject=1" : "";
+	/* Loaded again as it was: with the parameters the VM gave it. */
+	if (!read_file(PARAMS "/allow_unsafe_interrupts", allow,
+		       sizeof(allow)) && !strcmp(allow, "Y"))
+		strcat(params, "allow_unsafe_interrupts=1");
+	if (debug_inject())
+		strcat(strcat(params, params[0] ? " " : ""), "debug_inject=1");
 
 	doc = run(_metadata, &rc, "%s status", tool);
 	EXPECT_STREQ(variant->via, json_str(doc, "module.via"));
@@ -792,7 +798,7 @@ TEST_F(module, unload_and_load)
 	EXPECT_STREQ(variant->via, json_str(doc, "via"));
 	json_free(doc);
 	ASSERT_EQ(0, access(SYS_MODULE, F_OK));
-	EXPECT_TRUE(debug_inject() == !!params[0]);
+	EXPECT_TRUE(debug_inject() == !!strstr(params, "debug_inject=1"));
 	doc = run(_metadata, &rc, "%s status", tool);
 	EXPECT_EQ(1, json_bool(doc, "module.loaded"));
 	EXPECT_TRUE(starts(doc, "module.state", "live"));

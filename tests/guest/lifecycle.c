@@ -97,6 +97,7 @@ static int drop_effective_cap(int cap)
 struct slab_use {
 	char name[64];
 	long active;
+	long per_slab;		/* objects in one slab */
 };
 
 struct slab_snap {
@@ -162,12 +163,18 @@ static void slab_snapshot(struct slab_snap *s)
 
 		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
 			continue;
-		if (sscanf(line, "%63s %ld", u->name, &u->active) == 2)
+		if (sscanf(line, "%63s %ld %*d %*d %ld", u->name, &u->active,
+			   &u->per_slab) == 3)
 			s->n++;
 	}
 	fclose(f);
 }
 
+/*
+ * SLUB's active counts move a slab at a time (objects of a CPU's slab
+ * count as used): growth is counted beyond one slab's worth of objects,
+ * which hides nothing but tiny leaks in the caches of the smallest sizes.
+ */
 struct slab_growth {
 	char worst_name[64];
 	long worst;		/* objects, in the cache that grew most */
@@ -189,7 +196,7 @@ static void slab_compare(const struct slab_snap *before,
 				b = before->c[j].active;
 				break;
 			}
-		d = after->c[i].active - b;
+		d = after->c[i].active - b - after->c[i].per_slab;
 		if (d > g->worst) {
 			g->worst = d;
 			snprintf(g->worst_name, sizeof(g->worst_name), "%s",

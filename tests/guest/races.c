@@ -216,14 +216,20 @@ static void *attach_detach_side(void *p)
 	return NULL;
 }
 
-static void *replace_side(void *p)
+/* A device replaced back and forth between two IOASes or HWPTs. */
+struct flip {
+	int fd;
+	uint32_t dev, to[2];
+};
+
+static void *flip_side(void *p)
 {
 	struct side *s = p;
-	struct auto_race *a = s->arg;
+	struct flip *f = s->arg;
 	int i = 0;
 
 	while (!*s->stop)
-		SIDE_RESULT(s, replace(a->fd, a->dev, a->ioas[++i & 1], NULL,
+		SIDE_RESULT(s, replace(f->fd, f->dev, f->to[++i & 1], NULL,
 				       NULL), 0);
 	return NULL;
 }
@@ -289,8 +295,9 @@ TEST_TIMEOUT(destroy_races_auto_hwpt_attach_detach, 300)
 TEST_TIMEOUT(destroy_races_auto_hwpt_replace, 300)
 {
 	struct auto_race a = { 0 };
+	struct flip f;
 	struct side sides[2] = {
-		{ .fn = replace_side, .arg = &a },
+		{ .fn = flip_side, .arg = &f },
 		{ .fn = destroy_side, .arg = &a },
 	};
 	int rc = auto_race_open(&a, true);
@@ -298,6 +305,7 @@ TEST_TIMEOUT(destroy_races_auto_hwpt_replace, 300)
 	if (rc == -ENODEV)
 		SKIP("no singleton edu");
 	ASSERT_EQ(0, rc);
+	f = (struct flip){ a.fd, a.dev, { a.ioas[0], a.ioas[1] } };
 	race(sides, 2);
 	EXPECT_SIDE_CLEAN(&sides[0]);
 	EXPECT_SIDE_CLEAN(&sides[1]);
@@ -561,18 +569,6 @@ static void *map_unmap_side(void *p)
 	return NULL;
 }
 
-static void *replace_pt_side(void *p)
-{
-	struct side *s = p;
-	struct map_replace_race *m = s->arg;
-	int i = 0;
-
-	while (!*s->stop)
-		SIDE_RESULT(s, replace(m->fd, m->dev, m->hwpt[++i & 1], NULL,
-				       NULL), 0);
-	return NULL;
-}
-
 /*
  * Map and unmap change every domain of the IOAS while a replace moves the
  * group between two of them. Afterwards a DMA through the mapping that
@@ -581,9 +577,10 @@ static void *replace_pt_side(void *p)
 TEST_TIMEOUT(unmap_races_map_and_replace, 300)
 {
 	struct map_replace_race m = { 0 };
+	struct flip f;
 	struct side sides[2] = {
 		{ .fn = map_unmap_side, .arg = &m },
-		{ .fn = replace_pt_side, .arg = &m },
+		{ .fn = flip_side, .arg = &f },
 	};
 	long long pins = pins_outstanding();
 	uint8_t *src, *dst;
@@ -605,6 +602,7 @@ TEST_TIMEOUT(unmap_races_map_and_replace, 300)
 	ASSERT_EQ(0, hwpt_alloc(m.fd, m.dev, m.ioas, &m.hwpt[0]));
 	ASSERT_EQ(0, hwpt_alloc(m.fd, m.dev, m.ioas, &m.hwpt[1]));
 	ASSERT_EQ(0, attach(m.fd, m.dev, m.hwpt[0], NULL, NULL));
+	f = (struct flip){ m.fd, m.dev, { m.hwpt[0], m.hwpt[1] } };
 	race(sides, 2);
 	EXPECT_SIDE_CLEAN(&sides[0]);
 	EXPECT_SIDE_CLEAN(&sides[1]);
