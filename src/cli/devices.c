@@ -240,10 +240,6 @@ int cmd_info(int argc, char **argv)
 		   g.out_state & HWPT_DEVICE_COHERENT,
 		   " (its IOMMU can block no-snoop: ENFORCE_COHERENCY HWPTs)\n",
 		   " (or unknown without the coherency-query capability)\n");
-	state_line("replace_hitless", "replace-hitless %s",
-		   g.out_state & HWPT_DEVICE_REPLACE_HITLESS,
-		   " (a replace never blocks its DMA: its IOMMU driver rewrites the entry in place)\n",
-		   " (its DMA may fault for a moment during a replace)\n");
 	out_bool("dead", "gone           %s\n", g.out_state & HWPT_DEVICE_DEAD);
 	if (g.out_hwpt_id)
 		out_uint("hwpt_id", "attached to    HWPT %llu\n", g.out_hwpt_id);

@@ -8,7 +8,7 @@
 
 static const struct hwpt_cap_desc lh_caps[] = {
 	{ HWPT_CAP_REPLACE_ATOMIC, "replace-atomic",
-	  "replace is one transactional core call (whether DMA keeps flowing is per device: replace-hitless)" },
+	  "replace is one transactional core call (DMA may still fault for a moment during it)" },
 	{ HWPT_CAP_ATTACH_HANDLE, "attach-handle",
 	  "the core's attach-handle API (fault routing)" },
 	{ HWPT_CAP_DEVICE_DMA_OWNER, "device-dma-owner",

@@ -660,9 +660,6 @@ int hwpt_device_get_ioctl(struct hwpt_ucmd *ucmd)
 		cmd->out_state |= HWPT_DEVICE_VF;
 	if (dev->coherent && HAVE_CAP_ENFORCE_COHERENCY)
 		cmd->out_state |= HWPT_DEVICE_COHERENT;
-	if (dev->vendor->replace_hitless &&
-	    (hwpt_compat_caps() & HWPT_CAP_REPLACE_ATOMIC))
-		cmd->out_state |= HWPT_DEVICE_REPLACE_HITLESS;
 	hwpt_device_fault_counts(dev, cmd);
 	cmd->out_group_id = 0;
 	cmd->out_group_devices = 0;

@@ -424,8 +424,6 @@ TEST(info_of_singleton)
 	EXPECT_EQ(0, json_bool(doc, "device.vf"));
 	EXPECT_EQ(!!(dev_state(_metadata, s.bdf) & HWPT_DEVICE_COHERENT),
 		  json_bool(doc, "device.coherent"));
-	EXPECT_EQ(!!(dev_state(_metadata, s.bdf) & HWPT_DEVICE_REPLACE_HITLESS),
-		  json_bool(doc, "device.replace_hitless"));
 	EXPECT_EQ(0, json_bool(doc, "device.dead"));
 	EXPECT_NE(-1, json_bool(doc, "device.iopf"));
 	EXPECT_TRUE(json_null(doc, "device.hwpt_id"));

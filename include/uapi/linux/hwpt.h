@@ -603,19 +603,12 @@ struct hwpt_pasid {
  * @HWPT_DEVICE_COHERENT: its IOMMU can enforce cache coherency (block
  *	no-snoop) for it; known only with HWPT_CAP_COHERENCY_QUERY, and
  *	without it left to the IOMMU driver to refuse at attach
- * @HWPT_DEVICE_REPLACE_HITLESS: a replace of its group switches domains
- *	without blocking its DMA for a moment: its IOMMU driver, on this
- *	kernel, rewrites the device's table entry in place (ARM SMMUv3).
- *	Without it a DMA the device issues during a replace may fault: Intel
- *	VT-d and AMD-Vi clear the entry first, and an emulated replace (no
- *	HWPT_CAP_REPLACE_ATOMIC) detaches first.
  */
 enum hwpt_device_state {
 	HWPT_DEVICE_DEAD = 1 << 0,
 	HWPT_DEVICE_IOPF = 1 << 1,
 	HWPT_DEVICE_VF = 1 << 2,
 	HWPT_DEVICE_COHERENT = 1 << 3,
-	HWPT_DEVICE_REPLACE_HITLESS = 1 << 4,
 };
 
 /**
@@ -937,8 +930,9 @@ struct hwpt_hw_info {
  *	passing through a blocking domain, or, failing, leaves it where it
  *	was. Without it a replace is emulated by detach and attach, DMA is
  *	blocked in between, and a failure can leave the group blocked.
- *	Whether the device's own DMA keeps flowing during the switch is up to
- *	its IOMMU driver: HWPT_DEVICE_REPLACE_HITLESS.
+ *	The device's own DMA may still fault for a moment during the switch:
+ *	every IOMMU driver of the supported kernels blocks translation while
+ *	it rewrites the device's entry (README, "Replace and DMA").
  * @HWPT_CAP_ATTACH_HANDLE: the core's attach-handle API is exported; it is
  *	what routes I/O page faults to a domain's owner.
  * @HWPT_CAP_DEVICE_DMA_OWNER: DMA ownership is claimed per device (without

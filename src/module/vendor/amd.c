@@ -46,12 +46,6 @@ const struct hwpt_vendor hwpt_vendor_amd = {
 	 */
 	.detach_drains_iopf = false,
 	/*
-	 * amd_iommu_attach_device() detaches the device from its old domain
-	 * (detach_device(), 7.2 amd/iommu.c:2973) before attach_device()
-	 * writes the new DTE: DMA in between faults.
-	 */
-	.replace_hitless = false,
-	/*
 	 * No nesting: 7.2 makes AMD nested domains only for an iommufd
 	 * vIOMMU object (amd/nested.c amd_iommu_alloc_domain_nested(),
 	 * built with CONFIG_AMD_IOMMU_IOMMUFD, off); 6.1 and 6.12 have none.

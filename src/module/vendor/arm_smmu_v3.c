@@ -31,14 +31,6 @@ const struct hwpt_vendor hwpt_vendor_arm_smmu_v3 = {
 	 */
 	.detach_drains_iopf = false,
 	/*
-	 * The STE is rewritten by arm_smmu_write_entry() (6.12
-	 * arm-smmu-v3.c:1158, 7.2 :1376), which orders the qword updates so
-	 * that the SMMU sees the old or the new translation, never none,
-	 * where the change allows (from one paging domain to another it does:
-	 * the guest test of DMA across replaces).
-	 */
-	.replace_hitless = true,
-	/*
 	 * No nesting: SMMUv3 nested domains exist only for an iommufd vIOMMU
 	 * object (arm-smmu-v3-iommufd.c arm_vsmmu_alloc_domain_nested(),
 	 * built with CONFIG_ARM_SMMU_V3_IOMMUFD, off).

@@ -53,13 +53,6 @@ const struct hwpt_vendor hwpt_vendor_intel = {
 	 */
 	.detach_drains_iopf = false,
 	/*
-	 * intel_iommu_attach_device() first blocks the device
-	 * (device_block_translation(): 6.12 intel/iommu.c:3708, 7.2
-	 * intel/iommu.c:3153), clearing its context or PASID entry, then
-	 * installs the new domain: DMA in between faults.
-	 */
-	.replace_hitless = false,
-	/*
 	 * Nested domains come from the driver's ops (intel/nested.c), if the
 	 * unit has ECAP.NEST in scalable mode (intel/iommu.h
 	 * nested_supported()).

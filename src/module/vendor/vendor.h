@@ -34,12 +34,6 @@ struct hwpt_vendor {
 	 */
 	bool detach_drains_iopf;
 	/*
-	 * Does the driver switch a device from one domain to another without
-	 * a moment of blocked translation, where the core has an atomic
-	 * replace? (HWPT_DEVICE_REPLACE_HITLESS)
-	 */
-	bool replace_hitless;
-	/*
 	 * The enum hwpt_hwpt_data_type the driver takes for a nested domain
 	 * from a module; HWPT_HWPT_DATA_NONE: it offers no nesting without
 	 * iommufd, and nest parents are refused too.
