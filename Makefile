@@ -4,9 +4,11 @@
 #   make check                             run every test tier
 #   make check-debug                       every guest test under the debug kernel
 #   make demo                              boot a VM and show hwpt working
-#   make install [DESTDIR=] [PREFIX=]      sources for DKMS, library, header, tool
+#   make install [DESTDIR=] [PREFIX=]      sources for DKMS, library, header,
+#                                          tool, manual pages, bash completion
 #   make install-dkms                      sources, then dkms install
-#   make deb                               Debian packages in build/deb
+#   make deb                               the Debian source and binary
+#                                          packages (debian/) in build/deb
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 CONFTEST_H := src/module/conftest.h
@@ -37,11 +39,11 @@ unit:
 
 # make install [DESTDIR=...] [PREFIX=/usr/local] [LIBDIR=...]: the module's
 # sources for DKMS in /usr/src/hwpt-VERSION (DKMS's source tree, whatever
-# the prefix), and libhwpt (with the uAPI header) and hwptctl through their
-# own Makefiles' install targets. scripts/package.sh splits
-# what this installs into the Debian packages.
+# the prefix), and libhwpt (with the uAPI header), hwptctl and the manual
+# pages through their own Makefiles' install targets. debian/*.install
+# split what this installs into the Debian packages.
 PREFIX ?= /usr/local
-USER_DIRS := src/lib src/cli
+USER_DIRS := src/lib src/cli man
 
 install: install-src
 	set -e; for d in $(USER_DIRS); do \
@@ -71,8 +73,10 @@ install-dkms:
 	$(MAKE) install-src DESTDIR=
 	dkms install -m hwpt -v $(VERSION)
 
-# Debian packages hwpt-dkms and hwpt-tools, in build/deb.
+# The Debian packages, built by dpkg-buildpackage in a clean bookworm
+# system, and lintian.
 deb:
+	scripts/deps.sh
 	scripts/package.sh
 
 check:

@@ -73,7 +73,7 @@ host+=("$n|checkpatch|$BUILD/checkpatch.log|checkpatch.sh|")
 # it goes last in the one with fewer cases.
 if [[ " $HWPT_KERNELS " = *" 6.1 "* && " $HWPT_KERNELS " = *" 6.12 "* ]]; then
 	n=$((n + 1))
-	c="$n|deb packages, dkms upgrade 6.1 -> 6.12|$BUILD/dkms-upgrade/log|dkms-upgrade-test.sh|"
+	c="$n|deb source package, lintian, dkms upgrade 6.1 -> 6.12|$BUILD/dkms-upgrade/log|dkms-upgrade-test.sh|"
 	if [ ${#sid[@]} -le ${#host[@]} ]; then
 		sid+=("$c")
 	else

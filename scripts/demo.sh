@@ -44,7 +44,7 @@ HWPT_MODPARAMS=debug_inject=1 HWPT_VERBOSE=1 \
 	echo "== $(uname -r), /dev/hwpt: $(ls -l /dev/hwpt)"
 	run hwptctl doctor
 	run hwptctl devices
-	run hwptctl info 0000:01:00.0
+	run hwptctl info 0000:01:00.0 --bind
 	run hwptctl exercise 0000:02:00.0 --edu --group
 	run hwptctl faults 0000:01:00.0 --inject 4 --pages 2 --verbose
 	run hwptctl faults 0000:01:00.0 --inject '"$faults"'

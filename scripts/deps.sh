@@ -4,7 +4,8 @@
 # the toolchain, sparse, dkms, debootstrap for the sid chroot and the
 # bookworm test system, dpkg-dev for the Debian packages, busybox and cpio
 # for the guests' initramfs, and the headers of the host-built kernels
-# (6.1 and 6.12).
+# (6.1 and 6.12); libkmod and libpci for hwptctl; lintian, scdoc and
+# man-db for the packages and their manual pages.
 # Quick and quiet when everything is there already.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
@@ -15,7 +16,8 @@ pkgs=(
 	build-essential libc6-dev sparse dkms kmod libelf-dev bc bison flex
 	debootstrap debian-archive-keyring dpkg-dev binutils util-linux
 	cpio zstd xz-utils busybox-static rsync git
-	libkmod-dev pkg-config
+	libkmod-dev libpci-dev pkg-config
+	lintian scdoc man-db
 )
 
 # missing PKG...: print the packages that are not installed.

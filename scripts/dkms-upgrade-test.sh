@@ -7,8 +7,10 @@
 #      (which pulls in dkms) builds and installs hwpt.ko for 6.1 in
 #      /lib/modules/KREL/updates/dkms, with 6.1's vermagic, signed with
 #      DKMS's own key (/var/lib/dkms/mok.key, made on the first build);
-#   2. apt install ./hwpt-tools_VER_ARCH.deb: installs, and its programs
-#      and libraries find every library they need;
+#   2. apt install ./hwpt-tools_VER_ARCH.deb: installs, pulls libhwpt0
+#      from the packages' apt repository, and its programs and libraries
+#      find every library they need; libhwpt-dev links a program through
+#      pkg-config;
 #   3. apt install the 6.12 image: DKMS's kernel hook finds no headers,
 #      builds nothing and does not fail the install;
 #   4. apt install the 6.12 headers: DKMS's headers hook builds and
@@ -63,55 +65,11 @@ v612=$(kernel_vermagic)
 base_pkgs=(build-essential gcc make dpkg-dev patch kmod lsb-release
 	openssl xz-utils "linux-headers-$k61")
 # What it has downloaded only.
-later_pkgs=(dkms "linux-headers-$k612")
+later_pkgs=(dkms "linux-headers-$k612" pkgconf)
 
-# in_root ROOT CMD...: run CMD in ROOT (its /proc and /dev mounted), with
-# a clean environment, without CAP_SYS_MODULE.
-in_root() {
-	local r=$1
-	shift
-	setpriv --inh-caps=-sys_module --bounding-set=-sys_module \
-		chroot "$r" /usr/bin/env -i \
-		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
-		INITRD=No "$@"
-}
-
-# mount_root ROOT: /proc and /dev in ROOT; umount_root undoes it.
-mount_root() {
-	mount -t proc proc "$1/proc"
-	mount --rbind /dev "$1/dev"
-	mount --make-rslave "$1/dev"
-}
-umount_root() {
-	umount -R "$1/dev" "$1/proc"
-}
-
-# make_base: debootstrap bookworm into $base and install $base_pkgs.
+# make_base: the cached system, with $base_pkgs (make_root).
 make_base() {
-	local mirror sec new=$base.new
-	mirror=$(host_mirror bookworm)
-	sec=$(host_mirror bookworm-security)
-	log "debootstrap bookworm from $mirror into $base (a few minutes, once)"
-	rm -rf "$new"
-	run_quiet "$out/debootstrap.log" \
-		debootstrap --variant=minbase bookworm "$new" "$mirror"
-	cat >"$new/etc/apt/sources.list" <<-EOF
-	deb $mirror bookworm main
-	deb $mirror bookworm-updates main
-	deb $sec bookworm-security main
-	EOF
-	root_settings "$new" docs
-	cp -L /etc/resolv.conf "$new/etc/resolv.conf"
-	mount_root "$new"
-	run_quiet "$out/base-update.log" in_root "$new" apt-get -q update
-	reuse_debs "$new"
-	run_quiet "$out/base-install.log" \
-		in_root "$new" apt-get -q -y install "${base_pkgs[@]}"
-	umount_root "$new"
-	echo "$k61" >"$new/.hwpt-base"
-	rm -rf "$base"
-	mv "$new" "$base"
+	make_root "$base" minbase "$out" "$k61" reuse_debs "${base_pkgs[@]}"
 }
 
 # reuse_debs ROOT: the kernel packages the host's apt has downloaded
@@ -171,7 +129,14 @@ mkdir -p "$out/upper" "$out/work" "$root"
 mount -t overlay overlay \
 	-o "lowerdir=$base,upperdir=$out/upper,workdir=$out/work" "$root"
 mount_root "$root"
-cp "$dkms_deb" "$tools_deb" "$root/tmp/"
+# The packages as an apt repository in /tmp/debs, as a lab's archive
+# would have them: apt pulls libhwpt0 from there for hwpt-tools.
+mkdir -p "$root/tmp/debs"
+cp "$BUILD/deb/"*.deb "$BUILD/deb/Packages" "$root/tmp/debs/"
+echo "deb [trusted=yes] file:/tmp/debs ./" >"$root/etc/apt/sources.list.d/hwpt.list"
+in_root "$root" apt-get -q update -o Dir::Etc::sourcelist=sources.list.d/hwpt.list \
+	-o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0 >>"$logf" 2>&1 ||
+	die "apt-get update of the package repository failed (see $logf)"
 
 pass=0 fail=0
 # step NAME CMD...: run a step (its output in the log), print its result.
@@ -217,27 +182,33 @@ module_ok() {
 }
 
 install_dkms() {
-	in_root "$root" apt-get -q -y install "/tmp/${dkms_deb##*/}" || return 1
+	in_root "$root" apt-get -q -y install "/tmp/debs/${dkms_deb##*/}" || return 1
 	module_ok "$k61" "$v61"
 }
 
-# install_tools: hwpt-tools installs, and its ELF files find every
-# library they link.
+# install_tools: apt install ./hwpt-tools_*.deb pulls libhwpt0 in, the
+# programs and libraries find every library they link, and libhwpt-dev's
+# pkg-config file links a program.
 install_tools() {
 	local f bad=0
-	in_root "$root" apt-get -q -y install "/tmp/${tools_deb##*/}" || return 1
-	[ -f "$root/usr/include/linux/hwpt.h" ] || { echo "no /usr/include/linux/hwpt.h"; return 1; }
+	in_root "$root" apt-get -q -y install "/tmp/debs/${tools_deb##*/}" || return 1
+	in_root "$root" dpkg -s libhwpt0 >/dev/null || { echo "libhwpt0 not pulled in"; return 1; }
+	in_root "$root" hwptctl --help >/dev/null || { echo "hwptctl --help failed"; return 1; }
 	while read -r f; do
 		[ ! -L "$root$f" ] || continue
 		[ -f "$root$f" ] || continue
 		[ "$(head -c 4 "$root$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
-		case $f in *.o | *.a) continue ;; esac
 		echo "ldd $f"
 		if in_root "$root" ldd "$f" | grep 'not found'; then
 			bad=1
 		fi
-	done < <(in_root "$root" dpkg -L hwpt-tools)
-	[ "$bad" = 0 ]
+	done < <(in_root "$root" dpkg -L hwpt-tools libhwpt0)
+	[ "$bad" = 0 ] || return 1
+	in_root "$root" apt-get -q -y install libhwpt-dev pkgconf || return 1
+	[ -f "$root/usr/include/linux/hwpt.h" ] || { echo "no /usr/include/linux/hwpt.h"; return 1; }
+	printf '#include <libhwpt.h>\nint main(void) { return !hwpt_ctx_open; }\n' \
+		>"$root/tmp/t.c"
+	in_root "$root" sh -c 'gcc -o /tmp/t /tmp/t.c $(pkg-config --cflags --libs hwpt) && /tmp/t'
 }
 
 # A kernel installed without its headers: DKMS's hook (postinst.d) has
@@ -270,7 +241,7 @@ remove_dkms() {
 }
 
 step "hwpt-dkms installs, builds hwpt.ko for $k61" install_dkms
-step "hwpt-tools installs, links" install_tools
+step "hwpt-tools installs, pulls libhwpt0, links; libhwpt-dev links a program" install_tools
 step "kernel $k612 installed without headers, install does not fail" kernel_image
 step "headers $k612 installed, DKMS builds hwpt.ko for it unasked" kernel_headers
 step "hwpt-dkms removed, modules gone" remove_dkms

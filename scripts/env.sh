@@ -106,6 +106,62 @@ root_settings() {
 	chmod +x "$root/usr/sbin/policy-rc.d"
 }
 
+# in_root ROOT CMD...: run CMD in ROOT (its /proc and /dev mounted), with
+# a clean environment, without CAP_SYS_MODULE.
+in_root() {
+	local r=$1
+	shift
+	setpriv --inh-caps=-sys_module --bounding-set=-sys_module \
+		chroot "$r" /usr/bin/env -i \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+		INITRD=No "$@"
+}
+
+# mount_root ROOT: /proc and /dev in ROOT; umount_root undoes it.
+mount_root() {
+	mount -t proc proc "$1/proc"
+	mount --rbind /dev "$1/dev"
+	mount --make-rslave "$1/dev"
+}
+umount_root() {
+	umount -R "$1/dev" "$1/proc"
+}
+
+# make_root DIR VARIANT LOGDIR STAMP HOOK [PKG...]: debootstrap bookworm
+# (debootstrap's VARIANT) into DIR with the host's mirrors, run HOOK DIR
+# (":" for none) and install the PKGs; STAMP goes in DIR/.hwpt-base for
+# the caller to decide when to remake it. Built aside, then moved in
+# place: an interrupted run leaves no half-made DIR.
+make_root() {
+	local dir=$1 variant=$2 logdir=$3 stamp=$4 hook=$5 mirror sec
+	local new=$1.new
+	shift 5
+	mirror=$(host_mirror bookworm)
+	sec=$(host_mirror bookworm-security)
+	log "debootstrap bookworm ($variant) from $mirror into $dir (a few minutes, once)"
+	rm -rf "$new"
+	mkdir -p "$logdir"
+	run_quiet "$logdir/debootstrap.log" \
+		debootstrap --variant="$variant" bookworm "$new" "$mirror"
+	cat >"$new/etc/apt/sources.list" <<-EOF
+	deb $mirror bookworm main
+	deb $mirror bookworm-updates main
+	deb $sec bookworm-security main
+	EOF
+	root_settings "$new" docs
+	cp -L /etc/resolv.conf "$new/etc/resolv.conf"
+	mount_root "$new"
+	run_quiet "$logdir/base-update.log" in_root "$new" apt-get -q update
+	"$hook" "$new"
+	[ $# -eq 0 ] || run_quiet "$logdir/base-install.log" \
+		in_root "$new" apt-get -q -y install "$@"
+	umount_root "$new"
+	echo "$stamp" >"$new/.hwpt-base"
+	rm -rf "$dir"
+	mv "$new" "$dir"
+}
+
 # apt_fresh ROOT: true if apt-get update ran under ROOT (/ or $SID_ROOT)
 # less than a day ago, as recorded by apt_update.
 apt_fresh() {

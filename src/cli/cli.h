@@ -31,9 +31,10 @@ struct cli_cmd {
 
 /*
  * getopt_long() for the running command, whose own options are @longopts
- * (NULL if none; --help and --json are added): handles --help (prints it
- * and exits) and --json (main reads it first), returns the command's
- * options, -1 at the end and '?' for a bad one (after reporting it).
+ * (NULL if none; --help, --json and -v/--verbose are added): handles
+ * --help (prints it and exits), --json (main reads it first) and -v,
+ * returns the command's options, -1 at the end and '?' for a bad one
+ * (after reporting it).
  */
 int cli_getopt(int argc, char **argv, const char *shortopts,
 	       const struct option *longopts);
@@ -47,14 +48,26 @@ bool cli_operands(int argc, int n);
 /* Open /dev/hwpt; NULL after reporting why. */
 struct hwpt_ctx *cli_open(void);
 
+/* hwpt_pci_inspect() of @name; false after reporting that there is none. */
+bool cli_inspect(const char *name, struct hwpt_pci_info *p);
+
+/*
+ * How to install the module for the running kernel: with the package
+ * hwpt-dkms, or, when hwptctl runs from a source tree, from that tree.
+ */
+const char *cli_install_advice(void);
+
 /*
  * The names of the bits of @caps as the JSON array @key ("bitN" for those
- * @table does not know); on the terminal each bit of @table, [x] if set.
+ * @desc does not know); on the terminal each bit @desc knows, [x] if set.
  */
 void cli_print_caps(const char *key, uint64_t caps,
-		    const struct hwpt_cap_desc *table, size_t n);
+		    const struct hwpt_cap_desc *(*desc)(size_t i));
 
-/* The module's GET_INFO ("get_info"): versions, capabilities by name. */
+/*
+ * The module's GET_INFO ("get_info"): versions, capabilities by name;
+ * null for @info NULL.
+ */
 void cli_print_info(const struct hwpt_get_info *info);
 
 /*
@@ -62,6 +75,24 @@ void cli_print_info(const struct hwpt_get_info *info);
  * accounted for: faults == success + invalid + auto + pending.
  */
 bool cli_print_counts(const struct hwpt_device_get *g);
+
+/* ---- Names from the PCI ID database (names.c) ---- */
+
+/* libpci gives names (HAVE_LIBPCI): not in the static guest build. */
+extern const bool cli_have_libpci;
+
+struct cli_pci_names {
+	const char *vendor;	/* NULL when unknown */
+	const char *device;
+	const char *class;
+	char vendor_buf[128];
+	char device_buf[256];
+	char class_buf[128];
+};
+
+/* The names of @p's vendor, device and class, as far as they are known. */
+void cli_pci_names(const struct hwpt_pci_info *p, struct cli_pci_names *n);
+void cli_pci_names_end(void);
 
 /* Bind @name; 0 or -errno after reporting why. */
 int cli_bind(struct hwpt_ctx *ctx, const char *name, uint32_t *dev_id);

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* hwptctl: opening /dev/hwpt, the module's info, steps, clocks. */
+/*
+ * hwptctl: opening /dev/hwpt, inspecting a device, installing advice, the
+ * module's info, steps, clocks.
+ */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -15,6 +21,62 @@ struct hwpt_ctx *cli_open(void)
 		return NULL;
 	}
 	return ctx;
+}
+
+bool cli_inspect(const char *name, struct hwpt_pci_info *p)
+{
+	p->size = sizeof(*p);
+	if (!hwpt_pci_inspect(name, p))
+		return true;
+	out_error("no PCI device %s (hwptctl devices lists them)", name);
+	return false;
+}
+
+/*
+ * The top of the source tree the executable was built in (O= left at its
+ * default, build/cli), or NULL: then hwptctl is installed, from a package
+ * or by make install, and the source tree is no one's business.
+ */
+static const char *cli_source_tree(void)
+{
+	static char top[PATH_MAX];
+	char exe[PATH_MAX], probe[PATH_MAX + 32], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int up;
+
+	if (n < 0)
+		return NULL;
+	exe[n] = 0;
+	/* TOP/build/cli/hwptctl: three components up. */
+	for (up = 0; up < 3; up++) {
+		slash = strrchr(exe, '/');
+		if (!slash || slash == exe)
+			return NULL;
+		*slash = 0;
+	}
+	snprintf(probe, sizeof(probe), "%s/src/cli/hwptctl.c", exe);
+	if (access(probe, F_OK))
+		return NULL;
+	snprintf(probe, sizeof(probe), "%s/dkms.conf", exe);
+	if (access(probe, F_OK))
+		return NULL;
+	snprintf(top, sizeof(top), "%s", exe);
+	return top;
+}
+
+const char *cli_install_advice(void)
+{
+	static char advice[PATH_MAX + 160];
+	const char *top = cli_source_tree();
+
+	if (top)
+		snprintf(advice, sizeof(advice),
+			 "apt install dkms linux-headers-$(uname -r), then make -C %s install-dkms, then hwptctl load",
+			 top);
+	else
+		snprintf(advice, sizeof(advice),
+			 "apt install hwpt-dkms linux-headers-$(uname -r), then modprobe hwpt (or hwptctl load)");
+	return advice;
 }
 
 int cli_bind(struct hwpt_ctx *ctx, const char *name, uint32_t *dev_id)
@@ -32,21 +94,21 @@ const char *cli_err(struct hwpt_ctx *ctx, int rc)
 }
 
 void cli_print_caps(const char *key, uint64_t caps,
-		    const struct hwpt_cap_desc *table, size_t n)
+		    const struct hwpt_cap_desc *(*desc)(size_t i))
 {
+	const struct hwpt_cap_desc *d;
 	uint64_t known = 0;
 	char name[16];
 	size_t i;
 
 	out_arr(key);
-	for (i = 0; i < n; i++) {
-		bool on = caps & table[i].bit;
+	for (i = 0; (d = desc(i)); i++) {
+		bool on = caps & d->bit;
 
-		known |= table[i].bit;
+		known |= d->bit;
 		if (on)
-			out_str(NULL, NULL, table[i].name);
-		out_text("  [%c] %-20s %s\n", on ? 'x' : ' ', table[i].name,
-			 table[i].what);
+			out_str(NULL, NULL, d->name);
+		out_text("  [%c] %-20s %s\n", on ? 'x' : ' ', d->name, d->what);
 	}
 	for (i = 0; i < 64; i++) {
 		if (!(caps & ~known & (1ULL << i)))
@@ -59,20 +121,22 @@ void cli_print_caps(const char *key, uint64_t caps,
 
 void cli_print_info(const struct hwpt_get_info *info)
 {
-	const struct hwpt_cap_desc *caps;
 	char v[32];
-	size_t n;
 
-	caps = hwpt_caps(&n);
+	if (!info) {
+		out_str("get_info", NULL, NULL);
+		return;
+	}
 	out_obj("get_info");
 	out_uint("uapi_version", "uAPI version      %llu\n", info->uapi_version);
 	out_str("version", "module version    %s\n",
 		hwpt_version_str(info->module_version, v, sizeof(v)));
 	out_str("iopf_api", "I/O page faults   %s\n",
 		hwpt_iopf_api_name(info->iopf_api));
-	out_uint("caps", NULL, info->caps);
-	out_text("capabilities:\n");
-	cli_print_caps("cap_names", info->caps, caps, n);
+	out_text("capabilities");
+	out_uint("caps", OUT_V(" %#llx"), info->caps);
+	out_text(":\n");
+	cli_print_caps("cap_names", info->caps, hwpt_cap_desc);
 	out_obj("faults");
 	out_text("faults since load ");
 	out_uint("reported", "%llu reported: ", info->out_faults);
@@ -145,8 +209,7 @@ bool step(struct cli_steps *s, const char *name, const char *err,
 	out_bool("ok", NULL, !err);
 	out_str("detail", NULL, detail);
 	out_double("ms", NULL, now - s->t0);
-	if (err)
-		out_str("error", NULL, err);
+	out_str("error", NULL, err);
 	out_end();
 	out_text("[%s] %-18s %s (%.0f ms)\n", err ? "FAIL" : " ok ", name,
 		 detail, now - s->t0);

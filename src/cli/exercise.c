@@ -13,12 +13,13 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
 
 #include "cli.h"
-#include "dma.h"
+#include "edu.h"
 
 #define EX_IOVA_DST	0x100000ULL	/* the DMA's destination */
 #define EX_IOVA_SRC	0x300000ULL	/* the pattern, read-only */
@@ -27,7 +28,7 @@
 struct ex_dev {
 	char name[32];
 	uint32_t id;
-	struct cli_edu *edu;
+	struct edu *edu;	/* with --edu, once opened */
 };
 
 /* An IOAS and the two buffers it maps. */
@@ -52,13 +53,11 @@ struct ex {
 /* The devices: DEVICE, and with @group the endpoints of its group. */
 static bool ex_devices(struct ex *x, const char *name, bool group)
 {
-	struct hwpt_pci_info p, q;
+	struct hwpt_pci_info p, q = { .size = sizeof(q) };
 	unsigned int i;
 
-	if (hwpt_pci_inspect(name, &p)) {
-		out_error("no PCI device %s (hwptctl devices lists them)", name);
+	if (!cli_inspect(name, &p))
 		return false;
-	}
 	snprintf(x->dev[x->ndevs++].name, sizeof(x->dev[0].name), "%s", name);
 	for (i = 0; group && i < p.nr_peers && i < LIBHWPT_PCI_MAX_PEERS; i++) {
 		/* A bridge in the group does no DMA of its own: leave it. */
@@ -75,7 +74,7 @@ static bool ex_devices(struct ex *x, const char *name, bool group)
 	}
 	for (i = 0; x->edu && i < x->ndevs; i++) {
 		if (hwpt_pci_inspect(x->dev[i].name, &q) ||
-		    !cli_is_edu(q.vendor, q.device)) {
+		    q.vendor != EDU_VENDOR || q.device != EDU_DEVICE) {
 			out_error("%s is not QEMU's edu device (1234:11e8, %04x:%04x): --edu needs one",
 				  x->dev[i].name, q.vendor, q.device);
 			return false;
@@ -102,6 +101,33 @@ static uint8_t *ex_page(struct ex *x)
 	return p;
 }
 
+/* BAR0 of the edu mapped (sysfs resource0), bus mastering on. */
+static int ex_edu_open(struct ex_dev *d)
+{
+	struct edu *e = calloc(1, sizeof(*e));
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	rc = edu_open_master(e, d->name);
+	if (rc)
+		free(e);
+	else
+		d->edu = e;
+	return rc;
+}
+
+/* Bus mastering off first: the device is given back quiet. */
+static void ex_edu_close(struct ex_dev *d)
+{
+	if (!d->edu)
+		return;
+	edu_bus_master(d->edu, false);
+	edu_close(d->edu);
+	free(d->edu);
+	d->edu = NULL;
+}
+
 static bool ex_bind(struct ex *x, struct ex_dev *d)
 {
 	int rc = hwpt_device_bind(x->ctx, d->name, &d->id);
@@ -111,7 +137,7 @@ static bool ex_bind(struct ex *x, struct ex_dev *d)
 		return false;
 	if (!x->edu)
 		return true;
-	rc = cli_edu_open(d->name, &d->edu);
+	rc = ex_edu_open(d);
 	return step(&x->s, "edu-open", rc ? strerror(-rc) : NULL,
 		    "%s: BAR0 mapped through sysfs, bus mastering on",
 		    d->name);
@@ -157,16 +183,6 @@ static bool ex_ranges(struct ex *x, struct ex_space *sp)
 		    n && !rc ? (unsigned long long)r[0].last : 0);
 }
 
-/* Every byte of @buf is @v. */
-static bool ex_all(const uint8_t *buf, size_t len, uint8_t v)
-{
-	size_t i;
-
-	for (i = 0; i < len && buf[i] == v; i++)
-		;
-	return i == len;
-}
-
 /*
  * Device @d's DMA goes through @sp: a fresh pattern from its source ends
  * in its destination; @other's destination (if any) is left alone.
@@ -178,23 +194,25 @@ static bool ex_dma(struct ex *x, struct ex_dev *d, uint32_t hwpt,
 	unsigned int seed = ++x->seed;
 	int rc;
 
-	cli_pattern(sp->src, CLI_EDU_DMA_MAX, seed);
+	edu_pattern(sp->src, EDU_BUF_SIZE, seed);
 	memset(sp->dst, 0, x->psz);
 	if (other)
 		memset(other->dst, 0x5a, x->psz);
-	rc = cli_edu_roundtrip(d->edu, EX_IOVA_SRC, EX_IOVA_DST,
-			       CLI_EDU_DMA_MAX);
+	/* The pattern in memory before the device reads it. */
+	__sync_synchronize();
+	rc = edu_dma_to_device(d->edu, EX_IOVA_SRC, EDU_BUF_SIZE) ?:
+	     edu_dma_from_device(d->edu, EX_IOVA_DST, EDU_BUF_SIZE);
 	if (rc == -ETIMEDOUT)
 		err = "the DMA did not finish: the device stalled (an IOMMU fault? see dmesg)";
 	else if (rc)
 		err = strerror(-rc);
-	else if (!cli_has_pattern(sp->dst, CLI_EDU_DMA_MAX, seed))
+	else if (!edu_has_pattern(sp->dst, EDU_BUF_SIZE, seed))
 		err = "the pattern is not in the destination: the DMA missed this page table";
-	else if (other && !ex_all(other->dst, x->psz, 0x5a))
+	else if (other && !edu_all_bytes(other->dst, x->psz, 0x5a))
 		err = "the other IOAS's buffer changed: the old page table still translates";
 	return step(&x->s, "dma", err,
 		    "%s via HWPT %u: %u bytes IOVA %#llx -> device -> IOVA %#llx, bytes compared",
-		    d->name, hwpt, CLI_EDU_DMA_MAX, EX_IOVA_SRC, EX_IOVA_DST);
+		    d->name, hwpt, EDU_BUF_SIZE, EX_IOVA_SRC, EX_IOVA_DST);
 }
 
 /* Every device is on @hwpt (0: detached), as DEVICE_GET says. */
@@ -290,7 +308,7 @@ static bool ex_destroy(struct ex *x)
 {
 	uint32_t ids[3] = { x->hwpt[1], x->sp[1].ioas, x->sp[0].ioas };
 	static const char *const what[3] = { "HWPT", "IOAS", "IOAS" };
-	struct hwpt_pci_info p;
+	struct hwpt_pci_info p = { .size = sizeof(p) };
 	unsigned int i;
 	int rc;
 
@@ -303,8 +321,7 @@ static bool ex_destroy(struct ex *x)
 	for (i = 0; i < x->ndevs; i++) {
 		const char *err = NULL;
 
-		cli_edu_close(x->dev[i].edu);
-		x->dev[i].edu = NULL;
+		ex_edu_close(&x->dev[i]);
 		rc = hwpt_destroy(x->ctx, x->dev[i].id);
 		if (rc)
 			err = hwpt_strerror(x->ctx);
@@ -366,21 +383,22 @@ int cmd_exercise(int argc, char **argv)
 	}
 	if (!cli_operands(argc, 1))
 		return CLI_USAGE;
-	if (!ex_devices(&x, argv[optind], group))
-		return CLI_FAIL;
-	x.ctx = cli_open();
-	if (!x.ctx)
-		return CLI_FAIL;
+	if (ex_devices(&x, argv[optind], group))
+		x.ctx = cli_open();
+	/* On either failure the document still has every key. */
 	out_arr("devices");
 	for (i = 0; i < x.ndevs; i++)
 		out_str(NULL, NULL, x.dev[i].name);
 	out_end();
 	out_bool("edu", NULL, x.edu);
 	steps_begin(&x.s);
-	ex_run(&x);
+	if (x.ctx)
+		ex_run(&x);
 	rc = steps_end(&x.s);
+	if (!x.ctx)
+		rc = CLI_FAIL;
 	for (i = 0; i < x.ndevs; i++)
-		cli_edu_close(x.dev[i].edu);
+		ex_edu_close(&x.dev[i]);
 	for (i = 0; i < 2; i++) {
 		if (x.sp[i].src)
 			munmap(x.sp[i].src, x.psz);

@@ -37,7 +37,6 @@ struct fq {
 	unsigned int pages;
 	uint32_t code;
 	double timeout_ms;
-	bool verbose;
 	/* Injection, shared with the injector thread under lock. */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -61,6 +60,7 @@ static void *fq_injector(void *arg)
 {
 	struct fq *f = arg;
 	struct hwpt_fault_inject req = {
+		.size = sizeof(req),
 		.dev_id = f->dev,
 		.perm = HWPT_PGFAULT_PERM_READ | HWPT_PGFAULT_PERM_WRITE,
 		.nr_pages = f->pages,
@@ -146,6 +146,10 @@ static void fq_show(const struct fq *f, const struct hwpt_pgfault *r,
 			 fq_t_inject(f, idx));
 		out_uint("answer_us", ", answered %llu us after injection)",
 			 f->t_answer[idx] - fq_t_inject(f, idx));
+	} else {
+		/* Not injected by this run: no injection time to count from. */
+		out_str("read_us", NULL, NULL);
+		out_str("answer_us", NULL, NULL);
 	}
 	out_text("\n");
 	out_end();
@@ -184,7 +188,7 @@ static bool fq_take(struct fq *f)
 	for (i = 0; i < k; i++) {
 		if (idx[i] >= 0)
 			f->t_answer[idx[i]] = now;
-		if (!f->inject || f->verbose)
+		if (!f->inject || out_verbose())
 			fq_show(f, &recs[starts[i]],
 				hwpt_fault_group_len(recs + starts[i],
 						     n - starts[i]), idx[i]);
@@ -261,18 +265,25 @@ static void fq_latency(const struct fq *f, const char *key, const char *what,
 	qsort(d, n, sizeof(*d), fq_cmp);
 	out_obj(key);
 	out_text("  %-18s", what);
-	for (i = 0; n && i < ARRAY_SIZE(pct); i++) {
+	for (i = 0; i < ARRAY_SIZE(pct); i++) {
 		/* Nearest rank: the smallest value with pct% at or below. */
 		at = (n * pct[i] + 99) / 100;
 		snprintf(name, sizeof(name), "p%u", pct[i]);
+		if (!n) {
+			out_str(name, NULL, NULL);
+			continue;
+		}
 		out_text(" p%u ", pct[i]);
 		out_uint(name, "%-8llu", d[at ? at - 1 : 0]);
 	}
-	if (n)
-		out_uint("max", " max %llu us\n", d[n - 1]);
-	else
-		out_text(" no group answered\n");
-	out_uint("samples", NULL, n);
+	if (n) {
+		out_uint("max", " max %llu us", d[n - 1]);
+	} else {
+		out_str("max", NULL, NULL);
+		out_text(" no group answered");
+	}
+	out_uint("samples", OUT_V(", %llu samples"), n);
+	out_text("\n");
 	out_end();
 	free(d);
 }
@@ -283,13 +294,14 @@ static void fq_latency(const struct fq *f, const char *key, const char *what,
  */
 static int fq_report(struct fq *f)
 {
-	struct hwpt_device_get g;
+	struct hwpt_device_get g = { .size = sizeof(g) };
 	bool ok;
 
 	if (f->inject_err[0])
 		out_error("%s", f->inject_err);
+	out_uint("injected", NULL, f->injected);
 	if (f->inject) {
-		out_uint("injected", "injected %llu", f->injected);
+		out_text("injected %lu", f->injected);
 		out_uint("answered", ", read and answered %llu fault groups\n",
 			 f->answered);
 		out_text("latency, microseconds from injection:\n");
@@ -301,9 +313,11 @@ static int fq_report(struct fq *f)
 	} else {
 		out_uint("answered", "answered %llu fault group(s)\n",
 			 f->answered);
+		out_str("latency_us", NULL, NULL);
 	}
 	if (hwpt_device_get(f->ctx, f->dev, &g)) {
 		out_error("%s", hwpt_strerror(f->ctx));
+		out_str("faults", NULL, NULL);
 		return CLI_FAIL;
 	}
 	ok = cli_print_counts(&g);
@@ -320,10 +334,22 @@ static int fq_report(struct fq *f)
 	return ok ? CLI_OK : CLI_FAIL;
 }
 
+/* The keys of a run that did not get to take faults: every one null. */
+static void fq_unreached(void)
+{
+	static const char *const keys[] = {
+		"groups", "injected", "answered", "latency_us", "faults",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		out_str(keys[i], NULL, NULL);
+}
+
 /* Device, IOAS with a page, fault queue, fault-capable HWPT, attached. */
 static bool fq_setup(struct fq *f, const char *name)
 {
-	struct hwpt_get_info info;
+	struct hwpt_get_info info = { .size = sizeof(info) };
 	uint64_t iova = 0;
 	int rc;
 
@@ -373,20 +399,16 @@ static bool fq_options(struct fq *f, int argc, char **argv)
 		{ "respond", required_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "count", required_argument, NULL, 'c' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{}
 	};
 	char *end;
 	double v;
 	int c;
 
-	while ((c = cli_getopt(argc, argv, "i:p:r:t:c:v", opts)) != -1) {
+	/* -v, which shows every group, is everyone's (cli_getopt()). */
+	while ((c = cli_getopt(argc, argv, "i:p:r:t:c:", opts)) != -1) {
 		if (c == '?')
 			return false;
-		if (c == 'v') {
-			f->verbose = true;
-			continue;
-		}
 		if (c == 'r') {
 			if (!strcmp(optarg, "success"))
 				f->code = HWPT_PAGE_RESP_SUCCESS;
@@ -434,23 +456,23 @@ int cmd_faults(int argc, char **argv)
 	f.t_inject = calloc(f.inject + 1, sizeof(uint64_t));
 	f.t_read = calloc(f.inject + 1, sizeof(uint64_t));
 	f.t_answer = calloc(f.inject + 1, sizeof(uint64_t));
-	if (!f.t_inject || !f.t_read || !f.t_answer) {
+	if (!f.t_inject || !f.t_read || !f.t_answer)
 		out_error("out of memory for %lu groups", f.inject);
-		goto out;
-	}
-	f.ctx = cli_open();
-	if (!f.ctx)
-		goto out;
+	else
+		f.ctx = cli_open();
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	steps_begin(&f.s);
-	ok = fq_setup(&f, argv[optind]);
-	if (steps_end(&f.s) != CLI_OK || !ok)
+	ok = f.ctx && fq_setup(&f, argv[optind]);
+	if (steps_end(&f.s) != CLI_OK || !ok) {
+		fq_unreached();
 		goto out;
+	}
 	if (f.inject) {
 		threaded = !pthread_create(&thread, NULL, fq_injector, &f);
 		if (!threaded) {
 			out_error("cannot start the injector thread");
+			fq_unreached();
 			goto out;
 		}
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "module.h"
 
 static const struct cli_cmd cli_cmds[] = {
 	{ "status", "doctor", "",
@@ -36,18 +37,26 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "devices", NULL, "",
 	  "PCI devices: IOMMU group and IOMMU, driver, whether hwpt can take them",
 	  "Lists the PCI devices in address order with their IOMMU group, the\n"
-	  "IOMMU that serves them, their driver, and whether hwpt can take them:\n"
-	  "what to unbind first (the device's driver, or DMA drivers of other\n"
-	  "devices of its group).\n",
+	  "IOMMU that serves them, their driver, whether hwpt can take them, and\n"
+	  "their names from the PCI ID database. With -v (and in JSON) each also\n"
+	  "gets the other devices of its group and what to unbind first (the\n"
+	  "device's driver, or DMA drivers of other devices of its group), with\n"
+	  "the commands that do it. Nothing is bound or unbound.\n",
 	  cmd_devices },
-	{ "info", NULL, "DEVICE",
-	  "bind DEVICE and show its state, and the module's capabilities",
-	  "Binds DEVICE (e.g. 0000:01:00.0) and prints what HWPT_DEVICE_GET\n"
-	  "reports: IOMMU group, whether its page requests can reach a fault\n"
-	  "queue (IOPF), whether it is a virtual function, fault counts; what\n"
-	  "HWPT_GET_HW_INFO shows of the IOMMU serving it (registers, PASID\n"
-	  "width, capabilities); then the module's capabilities. The device is\n"
-	  "released on exit.\n",
+	{ "info", NULL, "DEVICE [--bind]",
+	  "DEVICE as sysfs and hwpt see it, and the module's capabilities",
+	  "Shows DEVICE (e.g. 0000:01:00.0) without changing it: its IDs and\n"
+	  "names, class, IOMMU group and the IOMMU serving it, its driver, and\n"
+	  "whether hwpt can take it (what to unbind first); then the module's\n"
+	  "capabilities, when /dev/hwpt opens. What only a device bound to hwpt\n"
+	  "tells is unknown without --bind (null with --json).\n"
+	  "  --bind   bind DEVICE for the run and add what HWPT_DEVICE_GET and\n"
+	  "           HWPT_GET_HW_INFO report: whether its page requests can\n"
+	  "           reach a fault queue (IOPF), whether it is a virtual\n"
+	  "           function, cache coherency, fault counts, and the serving\n"
+	  "           IOMMU's registers, PASID width and capabilities. DEVICE\n"
+	  "           must be free for it (hwptctl devices); it is released on\n"
+	  "           exit.\n",
 	  cmd_info },
 	{ "exercise", NULL, "DEVICE [--edu] [--group]",
 	  "bind, map, attach, allocate, replace, detach and destroy, step by step",
@@ -73,7 +82,8 @@ static const struct cli_cmd cli_cmds[] = {
 	  "  --timeout SECONDS   stop after this long (default: never, or when\n"
 	  "                      every injected group is answered)\n"
 	  "  --count N           stop after N groups\n"
-	  "  -v, --verbose       print every group also when injecting\n",
+	  "  -v, --verbose       print every group also when injecting (in\n"
+	  "                      the JSON document too)\n",
 	  cmd_faults },
 };
 
@@ -91,18 +101,21 @@ static void cli_help(const struct cli_cmd *cmd)
 	if (!f)
 		return;
 	if (cmd) {
-		fprintf(f, "usage: hwptctl %s%s%s [--json]\n\n%s.\n\n%s",
+		fprintf(f, "usage: hwptctl %s%s%s [--json] [-v]\n\n%s.\n\n%s",
 			cmd->name, cmd->args[0] ? " " : "", cmd->args,
 			cmd->summary, cmd->help);
 		if (cmd->alias)
 			fprintf(f, "\nAlso called: hwptctl %s.\n", cmd->alias);
 	} else {
-		fputs("usage: hwptctl [--json] COMMAND [ARGS]\n\ncommands:\n", f);
+		fputs("usage: hwptctl [--json] [-v] COMMAND [ARGS]\n\ncommands:\n", f);
 		for (i = 0; i < NCMDS; i++)
 			fprintf(f, "  %-9s %s\n", cli_cmds[i].name,
 				cli_cmds[i].summary);
 		fputs("\nhwptctl COMMAND --help says more. With --json every command\n"
-		      "prints one JSON document, with \"ok\" and, on failure, \"error\".\n"
+		      "prints one JSON document (\"schema\" is its layout's version)\n"
+		      "with \"ok\", and \"error\" (null on success); its keys are the\n"
+		      "same whatever the machine's state, null when unknown. -v shows on\n"
+		      "the terminal everything the JSON document has.\n"
 		      "Exit status: 0 success, 1 failure, 2 usage error.\n", f);
 	}
 	fclose(f);
@@ -132,19 +145,23 @@ int cli_getopt(int argc, char **argv, const char *shortopts,
 	static struct option all[16] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
 	};
 	char opts[64];
 	size_t i;
 	int c;
 
-	for (i = 0; longopts && longopts[i].name && i + 3 < ARRAY_SIZE(all);
+	for (i = 0; longopts && longopts[i].name && i + 4 < ARRAY_SIZE(all);
 	     i++)
-		all[i + 2] = longopts[i];
+		all[i + 3] = longopts[i];
 	opterr = 0;
-	snprintf(opts, sizeof(opts), ":hj%s", shortopts);
+	snprintf(opts, sizeof(opts), ":hjv%s", shortopts);
 	while ((c = getopt_long(argc, argv, opts, all, NULL)) != -1) {
 		switch (c) {
 		case 'j':
+			continue;
+		case 'v':
+			out_set_verbose(true);
 			continue;
 		case 'h':
 			cli_help(cli_cur);
@@ -178,20 +195,26 @@ int main(int argc, char **argv)
 {
 	bool json = false;
 	size_t c;
-	int i;
+	int i, rc;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		json |= !strcmp(argv[i], "--json");
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--json"))
 			continue;
-		out_start("hwptctl", json);
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			out_set_verbose(true);
+			continue;
+		}
+		out_start(NULL, json);
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			cli_help(NULL);
 			return out_finish(CLI_OK);
 		}
 		if (!strcmp(argv[i], "--version")) {
-			out_str("version", "hwptctl %s\n", HWPT_VERSION);
+			out_str("version", "hwptctl %s", HWPT_VERSION);
+			out_bool("libkmod", " (libkmod %s", cli_have_libkmod);
+			out_bool("libpci", ", libpci %s)\n", cli_have_libpci);
 			return out_finish(CLI_OK);
 		}
 		return out_finish(cli_usage("unknown option %s", argv[i]));
@@ -202,9 +225,11 @@ int main(int argc, char **argv)
 			continue;
 		cli_cur = &cli_cmds[c];
 		out_start(cli_cur->name, json);
-		return out_finish(cli_cur->run(argc - i, argv + i));
+		rc = cli_cur->run(argc - i, argv + i);
+		cli_pci_names_end();
+		return out_finish(rc);
 	}
-	out_start("hwptctl", json);
+	out_start(NULL, json);
 	if (i == argc)
 		return out_finish(cli_usage("no command"));
 	return out_finish(cli_usage("unknown command %s", argv[i]));

@@ -61,6 +61,8 @@ static void module_sysfs(struct cli_module *m)
 
 #ifdef HAVE_LIBKMOD
 
+const bool cli_have_libkmod = true;
+
 static struct kmod_ctx *module_kmod(void)
 {
 	struct kmod_ctx *kctx = kmod_new(NULL, NULL);
@@ -164,6 +166,8 @@ static int module_remove(void)
 
 #else /* !HAVE_LIBKMOD */
 
+const bool cli_have_libkmod;
+
 static char *module_found;
 
 static int module_match(const char *path, const struct stat *st, int type,
@@ -266,10 +270,6 @@ static const struct {
 		"this kernel cannot unload modules (built without CONFIG_MODULE_UNLOAD)",
 	},
 	{
-		true, ENOENT,
-		"no hwpt module for this kernel: install it (apt install linux-headers-$(uname -r) dkms; make install-dkms) or give the file with --path",
-	},
-	{
 		true, EEXIST,
 		"hwpt is loaded already: hwptctl unload first to change its parameters",
 	},
@@ -280,7 +280,7 @@ static const struct {
 	},
 	{
 		true, ENOKEY,
-		"Required key not available: this kernel loads signed modules only and hwpt is not signed. Let DKMS sign it (dkms install --force hwpt/VERSION) and enrol its key: "
+		"Required key not available: this kernel loads signed modules only and hwpt is not signed. Let DKMS sign it (dkms install --force hwpt/" HWPT_VERSION ") and enrol its key: "
 		MOK_ENROL,
 	},
 	{
@@ -290,7 +290,7 @@ static const struct {
 	},
 	{
 		true, ENOEXEC,
-		"not a module for this kernel (built for another kernel or architecture): rebuild it (dkms install hwpt/VERSION -k $(uname -r))",
+		"not a module for this kernel (built for another kernel or architecture): rebuild it (dkms install hwpt/" HWPT_VERSION " -k $(uname -r))",
 	},
 	{
 		true, EINVAL,
@@ -308,8 +308,13 @@ static void module_fail(bool load, const char *path, int rc, const char *what)
 		if (module_advice[i].load == load &&
 		    module_advice[i].err == -rc)
 			advice = module_advice[i].advice;
-	if (load && path && rc == -ENOENT)
+	if (load && rc == -ENOENT && path)
 		advice = "no such file";
+	if (load && rc == -ENOENT && !path) {
+		out_error("%s %s: no hwpt module for this kernel: install it (%s) or give the file with --path",
+			  name, what, cli_install_advice());
+		return;
+	}
 	out_error("%s %s: %s", name ? name : "error", what, advice);
 }
 
@@ -340,17 +345,19 @@ int cmd_load(int argc, char **argv)
 			return cli_usage("parameters too long");
 	}
 	rc = module_insert(path, params, used, sizeof(used));
+	cli_module_inspect(&m);
 	out_str("path", NULL, used);
 	out_str("parameters", NULL, params);
+	out_str("via", NULL, m.via);
 	if (rc) {
+		out_str("version", NULL, NULL);
 		snprintf(what, sizeof(what), "loading %s", used);
 		module_fail(true, path, rc, what);
 		return CLI_FAIL;
 	}
-	cli_module_inspect(&m);
 	out_str("version", "hwpt %s loaded", m.version);
-	out_text(" from %s%s%s", used, params[0] ? " with " : "", params);
-	out_str("via", " (%s)\n", m.via);
+	out_text(" from %s%s%s (%s)\n", used, params[0] ? " with " : "",
+		 params, m.via);
 	return CLI_OK;
 }
 

@@ -20,4 +20,7 @@ struct cli_module {
 
 void cli_module_inspect(struct cli_module *m);
 
+/* Built with libkmod (HAVE_LIBKMOD): not the static guest build. */
+extern const bool cli_have_libkmod;
+
 #endif /* HWPTCTL_MODULE_H */

@@ -14,6 +14,7 @@
 static struct {
 	const char *command;
 	bool json;
+	bool verbose;
 	int depth;			/* open containers, the document's too */
 	char closer[OUT_DEPTH];		/* '}' or ']' of each */
 	bool first[OUT_DEPTH];		/* no element in it yet */
@@ -25,6 +26,16 @@ static struct {
 bool out_json(void)
 {
 	return out.json;
+}
+
+void out_set_verbose(bool verbose)
+{
+	out.verbose = verbose;
+}
+
+bool out_verbose(void)
+{
+	return out.verbose;
 }
 
 static void out_escaped(const char *s)
@@ -79,6 +90,7 @@ void out_start(const char *command, bool json)
 	out.json = json;
 	if (json) {
 		out_open(NULL, '{', '}');
+		out_uint("schema", NULL, OUT_SCHEMA);
 		out_str("command", NULL, command);
 	}
 }
@@ -169,6 +181,17 @@ void out_text(const char *fmt, ...)
 	va_end(ap);
 }
 
+void out_vtext(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (out.json || !out.verbose)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
 void out_error(const char *fmt, ...)
 {
 	char *msg;
@@ -183,8 +206,8 @@ void out_error(const char *fmt, ...)
 	if (!out.json) {
 		out_progress_end();
 		fflush(stdout);
-		fprintf(stderr, "hwptctl %s: %s\n", out.command,
-			msg ? msg : fmt);
+		fprintf(stderr, "hwptctl%s%s: %s\n", out.command ? " " : "",
+			out.command ? out.command : "", msg ? msg : fmt);
 		free(msg);
 	} else if (out.nerrors < OUT_ERRORS && msg) {
 		out.errors[out.nerrors++] = msg;
@@ -223,14 +246,11 @@ int out_finish(int rc)
 	while (out.depth > 1)
 		out_end();
 	out_bool("ok", NULL, rc == 0);
-	if (out.nerrors)
-		out_str("error", NULL, out.errors[0]);
-	if (out.nerrors > 1) {
-		out_arr("errors");
-		for (i = 0; i < out.nerrors; i++)
-			out_str(NULL, NULL, out.errors[i]);
-		out_end();
-	}
+	out_str("error", NULL, out.nerrors ? out.errors[0] : NULL);
+	out_arr("errors");
+	for (i = 0; i < out.nerrors; i++)
+		out_str(NULL, NULL, out.errors[i]);
+	out_end();
 	for (i = 0; i < out.nerrors; i++)
 		free(out.errors[i]);
 	out_end();

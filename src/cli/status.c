@@ -4,6 +4,7 @@
  * hwpt, each problem with its fix.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -133,19 +134,31 @@ static void status_module(struct status *st)
 	if (!m->loaded) {
 		out_text("hwpt module    not loaded%s%s\n",
 			 m->path[0] ? "; its file is " : "", m->path);
+		if (m->sig_known)
+			out_vtext("  signer       %s\n",
+				  m->signer[0] ? m->signer : "none (unsigned)");
+		out_vtext("  looked up    via %s\n", m->via);
+		out_str("state", NULL, NULL);
+		out_str("version", NULL, NULL);
+		out_str("refcount", NULL, NULL);
+		out_str("taint", NULL, NULL);
+		out_str("parameters", NULL, NULL);
 		out_end();
 		if (m->path[0])
 			problem(st, "hwptctl load (or modprobe hwpt)",
 				"hwpt is not loaded");
 		else
-			problem(st, "apt install dkms linux-headers-$(uname -r), then make install-dkms in hwpt's source tree, then hwptctl load",
+			problem(st, cli_install_advice(),
 				"hwpt is not installed for kernel %s",
 				st->uts.release);
 		return;
 	}
 	out_str("state", "hwpt module    loaded (%s)", m->state);
 	out_str("version", ", version %s", m->version);
-	out_int("refcount", ", %lld user(s)", m->refcnt);
+	if (m->refcnt >= 0)
+		out_int("refcount", ", %lld user(s)", m->refcnt);
+	else
+		out_str("refcount", NULL, NULL);
 	out_str("taint", ", taint %s", m->taint[0] ? m->taint : "none");
 	out_text(", via %s\n", m->via);
 	out_text("  file          %s", m->path[0] ? m->path :
@@ -162,24 +175,28 @@ static void status_module(struct status *st)
 
 static void status_info(struct status *st)
 {
-	struct hwpt_get_info info;
-	struct hwpt_ctx *ctx;
-	int rc;
+	struct hwpt_get_info info = { .size = sizeof(info) };
+	struct hwpt_ctx *ctx = NULL;
+	int rc = -ENOENT;
 
-	if (!st->mod.loaded)
-		return;
-	rc = hwpt_ctx_open(&ctx, NULL);
+	/* Not loaded: status_module() said so, and what to do. */
+	if (st->mod.loaded)
+		rc = hwpt_ctx_open(&ctx, NULL);
 	out_obj("device_node");
 	out_bool("open", NULL, !rc);
-	if (rc)
-		out_str("error", "/dev/hwpt      %s\n", hwpt_strerror(NULL));
+	out_str("error", rc && st->mod.loaded ? "/dev/hwpt      %s\n" : NULL,
+		rc && st->mod.loaded ? hwpt_strerror(NULL) : NULL);
 	out_end();
 	if (rc) {
-		problem(st, hwpt_strerror(NULL), "/dev/hwpt cannot be opened");
+		cli_print_info(NULL);
+		if (st->mod.loaded)
+			problem(st, hwpt_strerror(NULL),
+				"/dev/hwpt cannot be opened");
 		return;
 	}
 	if (hwpt_get_info(ctx, &info)) {
 		problem(st, hwpt_strerror(ctx), "HWPT_GET_INFO failed");
+		cli_print_info(NULL);
 	} else {
 		out_text("/dev/hwpt      answers\n");
 		cli_print_info(&info);
@@ -258,13 +275,16 @@ static void status_lockdown(struct status *st)
 	st->lockdown = mode && strcmp(mode, "none");
 	first_line(SIG_ENFORCE, sig, sizeof(sig));
 	out_obj("lockdown");
-	if (mode)
-		out_str("mode", "lockdown       %s\n", mode);
-	else
-		out_str("mode",
-			"lockdown       unknown (no %s: mount -t securityfs none /sys/kernel/security)\n",
-			LOCKDOWN);
-	out_bool("sig_enforce", "sig_enforce    %s\n", sig[0] == 'Y');
+	out_str("mode", mode ? "lockdown       %s\n" : NULL, mode);
+	if (!mode)
+		out_text("lockdown       unknown (no " LOCKDOWN ": mount -t securityfs none /sys/kernel/security)\n");
+	/* Without CONFIG_MODULE_SIG the parameter does not exist. */
+	if (sig[0]) {
+		out_bool("sig_enforce", "sig_enforce    %s\n", sig[0] == 'Y');
+	} else {
+		out_str("sig_enforce", NULL, NULL);
+		out_text("sig_enforce    unknown (no " SIG_ENFORCE ")\n");
+	}
 	if (st->lockdown)
 		out_text("note: under lockdown PCI BARs cannot be mapped from userspace (exercise --edu)\n");
 	out_end();
@@ -362,7 +382,7 @@ static void status_iommu(struct status *st)
 	out_end();
 	out_bool("on", NULL, units);
 	out_text(units ? "\n" : "off (no unit in /sys/class/iommu)\n");
-	out_str("cpu_vendor", NULL, vendor);
+	out_str("cpu_vendor", OUT_V("  CPU vendor    %s\n"), vendor);
 	status_cmdline(off, sizeof(off));
 	out_end();
 	if (units)
@@ -374,7 +394,7 @@ static void status_iommu(struct status *st)
 		problem(st, "turn on VT-d in the firmware setup and add intel_iommu=on to the kernel command line (GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, reboot)",
 			"the IOMMU is off");
 	else if (!strcmp(vendor, "AMD"))
-		problem(st, "turn on the IOMMU (AMD-Vi) in the firmware setup and add amd_iommu=on to the kernel command line (GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub, reboot)",
+		problem(st, "turn on the IOMMU (AMD-Vi, or just \"IOMMU\") in the firmware setup: Linux turns it on by itself when the firmware describes it (ACPI IVRS table; dmesg | grep AMD-Vi), with no kernel parameter (amd_iommu=force_enable only overrides a platform quirk that dmesg names)",
 			"the IOMMU is off");
 	else
 		problem(st, "the firmware must describe the SMMU (ACPI IORT or device tree) and its driver be loaded (arm_smmu_v3); iommu.passthrough=0 on the command line makes DMA translated by default",
@@ -394,10 +414,10 @@ static void status_dkms(struct status *st)
 	if (!have_cmd("dkms")) {
 		out_text("DKMS           not installed%s\n",
 			 st->mod.loaded ? " (not needed: hwpt is loaded)" : "");
+		out_str("status", NULL, NULL);
+		out_str("installed_for_running_kernel", NULL, NULL);
 		out_end();
-		if (!st->mod.loaded && !st->mod.path[0])
-			problem(st, "apt install dkms linux-headers-$(uname -r), then make install-dkms in hwpt's source tree",
-				"DKMS is not installed, and it builds hwpt for each kernel");
+		/* Without a module, status_module()'s fix brings DKMS too. */
 		return;
 	}
 	p = popen("dkms status hwpt 2>/dev/null", "r");
@@ -414,9 +434,11 @@ static void status_dkms(struct status *st)
 	if (p)
 		pclose(p);
 	out_end();
-	out_bool("installed_for_running_kernel", NULL, here);
 	if (!any)
 		out_text("DKMS           hwpt is not added\n");
+	out_bool("installed_for_running_kernel",
+		 OUT_V("  this kernel  %s (built and installed by DKMS)\n"),
+		 here);
 	out_end();
 	/* Not added at all: status_module() said how to install it. */
 	if (here || st->mod.loaded || !any)

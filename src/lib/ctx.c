@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libhwpt contexts, and error messages that say what to do: one line per
  * failure, "ENAME <what was being done>: <why, and the fix>".
@@ -234,6 +234,25 @@ int lh_fail_advice(const struct hwpt_ctx *ctx, int rc, const char *advice,
 	lh_fail_va(ctx, rc, advice, fmt, ap);
 	va_end(ap);
 	return rc;
+}
+
+int lh_sized(const struct hwpt_ctx *ctx, void *s, size_t min, bool zero,
+	     const char *type)
+{
+	char advice[128];
+	uint32_t size;
+
+	memcpy(&size, s, sizeof(size));
+	if (size < min) {
+		snprintf(advice, sizeof(advice),
+			 "set its size to sizeof(struct %s) first", type);
+		return lh_fail_advice(ctx, -EINVAL, advice,
+				      "passing a struct %s of %u bytes", type,
+				      size);
+	}
+	if (zero)
+		memset((char *)s + sizeof(size), 0, size - sizeof(size));
+	return 0;
 }
 
 const char *hwpt_strerror(const struct hwpt_ctx *ctx)

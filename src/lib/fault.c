@@ -1,7 +1,8 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libhwpt: fault queues, their records and answers, and fault injection. */
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -72,7 +73,10 @@ int hwpt_fault_inject(struct hwpt_ctx *ctx, struct hwpt_fault_inject *req)
 {
 	int rc;
 
-	req->size = sizeof(*req);
+	rc = lh_sized(ctx, req, LH_SIZE_UPTO(struct hwpt_fault_inject, addr),
+		      false, "hwpt_fault_inject");
+	if (rc)
+		return rc;
 	rc = lh_ioctl(ctx, HWPT_FAULT_INJECT, req);
 	return rc ? lh_fail(ctx, rc, LH_FAULT_INJECT,
 			    "injecting a fault group into device %u",

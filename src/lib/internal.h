@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libhwpt internals: the context and error recording. */
 #ifndef LIBHWPT_INTERNAL_H
 #define LIBHWPT_INTERNAL_H
@@ -8,6 +8,10 @@
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
+
+/* The size of @type up to and including @member: a first version's size. */
+#define LH_SIZE_UPTO(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
 
 struct hwpt_ctx {
 	int fd;
@@ -49,5 +53,14 @@ int lh_fail(const struct hwpt_ctx *ctx, int rc, enum lh_op op,
 /* The same with the advice given. */
 int lh_fail_advice(const struct hwpt_ctx *ctx, int rc, const char *advice,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * The caller's structure @s (@type, for the message) begins with the size
+ * the caller set: -EINVAL if below @min, the first version's size (the
+ * library would write past it), else all of it but the size is zeroed
+ * when @zero.
+ */
+int lh_sized(const struct hwpt_ctx *ctx, void *s, size_t min, bool zero,
+	     const char *type);
 
 #endif /* LIBHWPT_INTERNAL_H */

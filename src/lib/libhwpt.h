@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libhwpt: the /dev/hwpt uAPI (<linux/hwpt.h>) as C calls.
  *
@@ -15,6 +15,16 @@
  * A context is one open /dev/hwpt file: closing it releases every object
  * made through it (devices go back to the kernel, mappings are unpinned).
  * IDs are the uAPI's object IDs.
+ *
+ * ABI (libhwpt.so.0, symbols at version LIBHWPT_0): a structure that the
+ * caller allocates and a call fills begins with its size, which the caller
+ * sets to sizeof first, as for the uAPI's own structures; the library then
+ * writes no further than that, so that a program built against this header
+ * keeps working with a later libhwpt whose structures grew at their end.
+ * Structures the library hands out (struct hwpt_cap_desc) are reached only
+ * through the pointers it returns, and may grow at their end too. Arrays
+ * of records (struct hwpt_pgfault, hwpt_page_response, hwpt_iova_range,
+ * hwpt_pci_peer) have a fixed layout.
  */
 #ifndef LIBHWPT_H
 #define LIBHWPT_H
@@ -52,17 +62,18 @@ const char *hwpt_strerror(const struct hwpt_ctx *ctx);
 
 /* ---- Module ---- */
 
+/* HWPT_GET_INFO into *@info, whose size the caller set (sizeof(*info)). */
 int hwpt_get_info(struct hwpt_ctx *ctx, struct hwpt_get_info *info);
 
-/* One HWPT_CAP_* bit: its short name and what it means. */
+/* One HWPT_CAP_* bit: its short name and what it means. May grow. */
 struct hwpt_cap_desc {
 	uint64_t bit;
 	const char *name;
 	const char *what;
 };
 
-/* Every capability bit this library knows, in bit order; count in *@n. */
-const struct hwpt_cap_desc *hwpt_caps(size_t *n);
+/* The @i-th capability bit this library knows, in bit order; NULL after. */
+const struct hwpt_cap_desc *hwpt_cap_desc(size_t i);
 /* enum hwpt_iopf_api as a phrase ("unknown" for others). */
 const char *hwpt_iopf_api_name(uint32_t api);
 /* The module version of GET_INFO as "major.minor.patch" in @buf. */
@@ -73,19 +84,20 @@ const char *hwpt_version_str(uint32_t module_version, char *buf, size_t len);
 /*
  * HWPT_GET_HW_INFO: what the IOMMU serving @dev_id exposes. Its registers
  * go to @data (room for @len bytes) in the layout out->out_data_type names,
- * out->data_len says how many bytes there are; the rest is in *@out.
+ * out->data_len says how many bytes there are; the rest is in *@out, whose
+ * size the caller set.
  */
 int hwpt_get_hw_info(struct hwpt_ctx *ctx, uint32_t dev_id, void *data,
 		     uint32_t len, struct hwpt_hw_info *out);
 /* enum hwpt_hw_info_type as a name: "intel-vtd", "amd-vi", ... */
 const char *hwpt_hw_info_type_name(uint32_t type);
-/* Every HWPT_HW_CAP_* bit this library knows; count in *@n. */
-const struct hwpt_cap_desc *hwpt_hw_caps(size_t *n);
+/* The @i-th HWPT_HW_CAP_* bit this library knows; NULL after the last. */
+const struct hwpt_cap_desc *hwpt_hw_cap_desc(size_t i);
 
 /* Bind PCI device @name ("0000:01:00.0"); its ID in *@dev_id. */
 int hwpt_device_bind(struct hwpt_ctx *ctx, const char *name,
 		     uint32_t *dev_id);
-/* HWPT_DEVICE_GET of @dev_id into *@out. */
+/* HWPT_DEVICE_GET of @dev_id into *@out, whose size the caller set. */
 int hwpt_device_get(struct hwpt_ctx *ctx, uint32_t dev_id,
 		    struct hwpt_device_get *out);
 /*
@@ -158,7 +170,7 @@ size_t hwpt_fault_group_len(const struct hwpt_pgfault *recs, size_t nrecs);
 int hwpt_fault_respond(struct hwpt_ctx *ctx, int fault_fd,
 		       const struct hwpt_page_response *resp, size_t n);
 /*
- * HWPT_FAULT_INJECT of *@req (its size is filled in): needs the module
+ * HWPT_FAULT_INJECT of *@req, whose size the caller set: needs the module
  * loaded with debug_inject=1.
  */
 int hwpt_fault_inject(struct hwpt_ctx *ctx, struct hwpt_fault_inject *req);
@@ -175,9 +187,13 @@ enum hwpt_pci_state {
 	LIBHWPT_PCI_NO_GROUP,	/* no IOMMU group: no IOMMU translates it */
 };
 
+/* Fixed in LIBHWPT_0: the peers are an array inside struct hwpt_pci_info. */
 #define LIBHWPT_PCI_MAX_PEERS	16
 
-/* Another device of the same IOMMU group. */
+/*
+ * Another device of the same IOMMU group: what makes it block a bind.
+ * Fixed in LIBHWPT_0 (an array element); hwpt_pci_inspect() it for more.
+ */
 struct hwpt_pci_peer {
 	char name[32];
 	char driver[64];	/* "" if none */
@@ -185,6 +201,7 @@ struct hwpt_pci_peer {
 };
 
 struct hwpt_pci_info {
+	uint32_t size;		/* sizeof(struct hwpt_pci_info), set by the caller */
 	char name[32];
 	uint16_t vendor;
 	uint16_t device;
@@ -198,7 +215,10 @@ struct hwpt_pci_info {
 	enum hwpt_pci_state state;
 };
 
-/* Inspect PCI device @name in sysfs; -ENODEV if there is no such device. */
+/*
+ * Inspect PCI device @name in sysfs into *@info, whose size the caller set;
+ * -ENODEV if there is no such device.
+ */
 int hwpt_pci_inspect(const char *name, struct hwpt_pci_info *info);
 /* A short name of @state: "free", "bound-to-hwpt", "has-driver", ... */
 const char *hwpt_pci_state_name(enum hwpt_pci_state state);

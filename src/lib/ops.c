@@ -1,6 +1,7 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* libhwpt: GET_INFO, devices, IO address spaces, HWPTs and DESTROY. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,16 +40,14 @@ static const struct hwpt_cap_desc lh_hw_caps[] = {
 	  "the device has no ATS" },
 };
 
-const struct hwpt_cap_desc *hwpt_caps(size_t *n)
+const struct hwpt_cap_desc *hwpt_cap_desc(size_t i)
 {
-	*n = ARRAY_SIZE(lh_caps);
-	return lh_caps;
+	return i < ARRAY_SIZE(lh_caps) ? &lh_caps[i] : NULL;
 }
 
-const struct hwpt_cap_desc *hwpt_hw_caps(size_t *n)
+const struct hwpt_cap_desc *hwpt_hw_cap_desc(size_t i)
 {
-	*n = ARRAY_SIZE(lh_hw_caps);
-	return lh_hw_caps;
+	return i < ARRAY_SIZE(lh_hw_caps) ? &lh_hw_caps[i] : NULL;
 }
 
 const char *hwpt_hw_info_type_name(uint32_t type)
@@ -85,12 +84,22 @@ const char *hwpt_version_str(uint32_t v, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The smallest sizes of the uAPI structures a caller passes: the kernel's
+ * (ioctl.c), and beyond the fields the library writes.
+ */
+#define LH_GET_INFO_MIN		LH_SIZE_UPTO(struct hwpt_get_info, __reserved)
+#define LH_HW_INFO_MIN		LH_SIZE_UPTO(struct hwpt_hw_info, \
+					     out_capabilities)
+#define LH_DEVICE_GET_MIN	LH_SIZE_UPTO(struct hwpt_device_get, __reserved)
+
 int hwpt_get_info(struct hwpt_ctx *ctx, struct hwpt_get_info *info)
 {
 	int rc;
 
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
+	rc = lh_sized(ctx, info, LH_GET_INFO_MIN, true, "hwpt_get_info");
+	if (rc)
+		return rc;
 	rc = lh_ioctl(ctx, HWPT_GET_INFO, info);
 	return rc ? lh_fail(ctx, rc, LH_INFO, "getting the module's info") : 0;
 }
@@ -100,8 +109,9 @@ int hwpt_get_hw_info(struct hwpt_ctx *ctx, uint32_t dev_id, void *data,
 {
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	out->size = sizeof(*out);
+	rc = lh_sized(ctx, out, LH_HW_INFO_MIN, true, "hwpt_hw_info");
+	if (rc)
+		return rc;
 	out->dev_id = dev_id;
 	out->data_len = len;
 	out->data_uptr = (uintptr_t)data;
@@ -117,7 +127,7 @@ int hwpt_device_bind(struct hwpt_ctx *ctx, const char *name, uint32_t *dev_id)
 		.size = sizeof(cmd),
 		.bus = HWPT_BUS_PCI,
 	};
-	struct hwpt_pci_info pci;
+	struct hwpt_pci_info pci = { .size = sizeof(pci) };
 	char advice[512];
 	int rc;
 
@@ -144,8 +154,9 @@ int hwpt_device_get(struct hwpt_ctx *ctx, uint32_t dev_id,
 {
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	out->size = sizeof(*out);
+	rc = lh_sized(ctx, out, LH_DEVICE_GET_MIN, true, "hwpt_device_get");
+	if (rc)
+		return rc;
 	out->dev_id = dev_id;
 	rc = lh_ioctl(ctx, HWPT_DEVICE_GET, out);
 	return rc ? lh_fail(ctx, rc, LH_DEVICE, "getting device %u", dev_id) :

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libhwpt: PCI devices as sysfs shows them, and what stands between one
  * and hwpt: its own driver, or a driver doing DMA on another device of its
@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,11 +174,11 @@ static enum hwpt_pci_state lh_pci_state(const struct hwpt_pci_info *info)
 	return hwpt_peer ? LIBHWPT_PCI_GROUP_HWPT : LIBHWPT_PCI_FREE;
 }
 
-int hwpt_pci_inspect(const char *name, struct hwpt_pci_info *info)
+/* Everything this library knows of device @name, into @info. */
+static int lh_inspect(const char *name, struct hwpt_pci_info *info)
 {
 	char dir[PATH_MAX], group[32];
 
-	memset(info, 0, sizeof(*info));
 	info->group = -1;
 	if (!name[0] || strchr(name, '/') || strlen(name) >= sizeof(info->name))
 		return -ENODEV;
@@ -197,6 +198,25 @@ int hwpt_pci_inspect(const char *name, struct hwpt_pci_info *info)
 	lh_find_iommu(info);
 	info->state = lh_pci_state(info);
 	return 0;
+}
+
+int hwpt_pci_inspect(const char *name, struct hwpt_pci_info *info)
+{
+	struct hwpt_pci_info all = { .size = sizeof(all) };
+	uint32_t size = info->size;
+	int rc;
+
+	rc = lh_sized(NULL, info, LH_SIZE_UPTO(struct hwpt_pci_info, state),
+		      false, "hwpt_pci_info");
+	if (rc)
+		return rc;
+	rc = lh_inspect(name, &all);
+	/* As much as the caller has room for: its struct may be older. */
+	memcpy(info, &all, size < sizeof(all) ? size : sizeof(all));
+	if (size > sizeof(all))
+		memset((char *)info + sizeof(all), 0, size - sizeof(all));
+	info->size = size;
+	return rc;
 }
 
 const char *hwpt_pci_state_name(enum hwpt_pci_state state)

@@ -14,10 +14,9 @@
  * two edu behind a pcie-pci-bridge (an aliased group). Cases whose devices
  * are missing are skipped.
  *
- * Design seeds named in the cases: 000 (a replace moves the whole
- * multi-device group), 002 (DMA ownership is per file: a second file cannot
- * take a device of a group the first owns), 003 (a domain outlives the
- * device it was allocated for).
+ * The design rules the cases check: a replace moves the whole multi-device
+ * group; DMA ownership is per file (a second file cannot take a device of a
+ * group the first owns); a domain outlives the device it was allocated for.
  *
  * Runs as root in the test VM, where /init loaded /hwpt.ko.
  */
@@ -445,7 +444,7 @@ TEST(bind_twice_ebusy)
 }
 
 /*
- * Seed 002: DMA ownership belongs to the file. While one file has a device
+ * DMA ownership belongs to the file. While one file has a device
  * of a group, another file cannot bind any device of that group, and its
  * failed attempt leaves the device driverless; the owning file can.
  */
@@ -484,12 +483,12 @@ static void other_fd_cannot_bind_into_group(struct __test_metadata *_metadata,
 	EXPECT_FALSE(pci_has_driver(b.bdf));
 }
 
-TEST(seed002_other_fd_cannot_bind_into_owned_group_twofn)
+TEST(other_fd_cannot_bind_into_owned_group_twofn)
 {
 	other_fd_cannot_bind_into_group(_metadata, EDU_TWOFN);
 }
 
-TEST(seed002_other_fd_cannot_bind_into_owned_group_bridged)
+TEST(other_fd_cannot_bind_into_owned_group_bridged)
 {
 	other_fd_cannot_bind_into_group(_metadata, EDU_BRIDGED);
 }
@@ -1085,11 +1084,11 @@ FIXTURE_TEARDOWN(group)
 }
 
 /*
- * Seed 000: one page table per group. A later device joins the group's
+ * One page table per group. A later device joins the group's
  * HWPT or fails (EINVAL); a REPLACE through one device moves the whole
  * group, every attached device with it, and their DMA follows.
  */
-TEST_F(group, seed000_replace_moves_whole_group)
+TEST_F(group, replace_moves_whole_group)
 {
 	uint32_t ioas1, ioas2, hwpt1, hwpt2, out = 0, moved = 0;
 	struct hwpt_device_get g;
@@ -1199,11 +1198,11 @@ TEST_F(group, detach_last_blocks_dma)
 }
 
 /*
- * Seed 003: a domain outlives the device it was allocated for. HWPT_ALLOC
+ * A domain outlives the device it was allocated for. HWPT_ALLOC
  * with the singleton edu (it only picks the IOMMU), attach another group's
  * device, unbind the singleton: the HWPT keeps working, also for new maps.
  */
-TEST(seed003_hwpt_outlives_its_alloc_device)
+TEST(hwpt_outlives_its_alloc_device)
 {
 	struct edu_info s, ia, ib;
 	uint32_t ioas, hwpt, da, db, out = 0;
@@ -1440,9 +1439,9 @@ TEST_F(single, destroy_attached_device)
 }
 
 /*
- * Seed 000, the other half: a REPLACE moves the attached devices only; a
- * bound but detached device of the group stays detached and may then join
- * only the group's new HWPT. A REPLACE through a detached device: EINVAL.
+ * Group-aware replace, the other half: a REPLACE moves the attached
+ * devices only; a bound but detached device of the group stays detached
+ * and may then join only the group's new HWPT. A REPLACE through a detached device: EINVAL.
  */
 TEST_F(group, replace_moves_only_attached_devices)
 {
@@ -2356,7 +2355,7 @@ TEST_F_TIMEOUT(inject, replace_ioas_sweep, 300)
 	sweep_run(_metadata, &self->s, &replace_ioas_ops);
 }
 
-TEST_F_TIMEOUT(inject, seed000_replace_group_sweep, 300)
+TEST_F_TIMEOUT(inject, replace_group_sweep, 300)
 {
 	sweep_run(_metadata, &self->s, &replace_group_ops);
 }

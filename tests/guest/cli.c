@@ -4,11 +4,12 @@
  * document parsed (strictly: cli_json.h) and checked against what the
  * test finds out by itself: GET_INFO, sysfs, the edu devices, the kernel's
  * answers. Errors are checked too: their exit status and the message that
- * says what to do.
+ * says what to do. Every document has the same keys whatever the state
+ * (null when unknown), and info reads only unless told --bind.
  *
- * hwptctl is the static guest build (no libkmod) in /usr/bin. The load
- * and unload case runs last and leaves the module loaded as it found it,
- * with the same debug_inject.
+ * hwptctl is the static guest build (no libkmod, no libpci) in /usr/bin.
+ * The load and unload case runs last and leaves the module loaded as it
+ * found it, with the same debug_inject.
  */
 #include "harness.h"	/* first: it defines _GNU_SOURCE */
 
@@ -63,11 +64,82 @@ static struct json *run(struct __test_metadata *_metadata, int *rc,
 	free(out);
 	ASSERT_NONNULL(doc);
 	ASSERT_EQ(JSON_OBJ, doc->type);
+	EXPECT_EQ(1, json_int(doc, "schema"));
 	EXPECT_EQ(*rc == 0, json_bool(doc, "ok"));
 	if (*rc && json_str(doc, "error"))
 		TH_LOG("error: %s", json_str(doc, "error"));
-	ASSERT_NONNULL(json_str(doc, "command"));
+	/* Always there: null for hwptctl's own documents and on success. */
+	ASSERT_NONNULL(json_get(doc, "command"));
+	EXPECT_TRUE(json_str(doc, "command") || json_null(doc, "command"));
+	EXPECT_EQ(*rc != 0, !json_null(doc, "error"));
+	ASSERT_NONNULL(json_get(doc, "errors"));
+	EXPECT_EQ(JSON_ARR, json_get(doc, "errors")->type);
+	EXPECT_EQ(*rc != 0, json_len(json_get(doc, "errors")) > 0);
 	return doc;
+}
+
+/*
+ * Run @fmt (a hwptctl command line) for the terminal: stdout into @out
+ * (room for @len bytes), the first line of stderr into @err; returns the
+ * exit status.
+ */
+static int run_text(struct __test_metadata *_metadata, char *out, size_t len,
+		    char *err, size_t elen, const char *fmt, ...)
+{
+	char cmd[512];
+	size_t n = 0;
+	va_list ap;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	strcat(cmd, " 2>" ERR_FILE);
+	p = popen(cmd, "r");
+	ASSERT_NONNULL(p);
+	while (n < len - 1 && !feof(p) && !ferror(p))
+		n += fread(out + n, 1, len - 1 - n, p);
+	out[n] = 0;
+	st = pclose(p);
+	err[0] = 0;
+	read_file(ERR_FILE, err, elen);	/* the first line */
+	ASSERT_TRUE(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+/* Object @o (at @path of its document) has a member @key. */
+#define EXPECT_HAS_KEY(o, path, key) do {				\
+	if (!json_get(o, key)) {					\
+		TH_LOG("\"%s\" of \"%s\" only in one of the states", key, \
+		       path);						\
+		_metadata->result->failed = 1;				\
+	}								\
+} while (0)
+
+/*
+ * The objects @a and @b have the same member names, and so have the
+ * objects both have at each of @paths ("" for the top): what a document
+ * holds does not depend on the state it describes.
+ */
+static void same_keys(struct __test_metadata *_metadata, const struct json *a,
+		      const struct json *b, const char *const *paths, size_t n)
+{
+	const struct json *x, *y, *m;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		x = paths[i][0] ? json_get(a, paths[i]) : a;
+		y = paths[i][0] ? json_get(b, paths[i]) : b;
+		ASSERT_NONNULL(x);
+		ASSERT_NONNULL(y);
+		if (x->type != JSON_OBJ || y->type != JSON_OBJ)
+			continue;
+		for (m = x->child; m; m = m->next)
+			EXPECT_HAS_KEY(y, paths[i], m->key);
+		for (m = y->child; m; m = m->next)
+			EXPECT_HAS_KEY(x, paths[i], m->key);
+	}
 }
 
 /* The string at @path starts with @prefix. */
@@ -189,9 +261,9 @@ TEST(help_and_usage)
 		{ "devices --frob", "unknown option --frob" },
 		{ "faults 0000:00:00.0 --pages 17", "--pages takes 1 to 16" },
 	};
+	char want[64], out[4096], err[512];
 	struct json *doc;
 	unsigned int i;
-	char want[64];
 	int rc;
 
 	doc = run(_metadata, &rc, "hwptctl --help");
@@ -218,6 +290,30 @@ TEST(help_and_usage)
 		EXPECT_TRUE(starts(doc, "error", usage_errors[i].error));
 		json_free(doc);
 	}
+	/* hwptctl's own documents name no command. */
+	doc = run(_metadata, &rc, "hwptctl frobnicate");
+	EXPECT_TRUE(json_null(doc, "command"));
+	json_free(doc);
+	doc = run(_metadata, &rc, "hwptctl info --frob");
+	EXPECT_STREQ("info", json_str(doc, "command"));
+	json_free(doc);
+
+	/* On the terminal the program is named once, then the command. */
+	EXPECT_EQ(2, run_text(_metadata, out, sizeof(out), err, sizeof(err),
+			      "hwptctl frobnicate"));
+	EXPECT_STREQ("hwptctl: unknown command frobnicate (hwptctl --help lists the commands)",
+		     err);
+	EXPECT_EQ(2, run_text(_metadata, out, sizeof(out), err, sizeof(err),
+			      "hwptctl devices --frob"));
+	EXPECT_TRUE(!strncmp(err, "hwptctl devices: unknown option --frob",
+			     strlen("hwptctl devices: unknown option --frob")));
+
+	/* The static guest build has neither libkmod nor libpci. */
+	doc = run(_metadata, &rc, "hwptctl --version");
+	EXPECT_EQ(0, rc);
+	EXPECT_EQ(0, json_bool(doc, "libkmod"));
+	EXPECT_EQ(0, json_bool(doc, "libpci"));
+	json_free(doc);
 }
 
 /* ---- status ---- */
@@ -228,12 +324,9 @@ TEST(status_matches_get_info)
 	char unit[64], v[32];
 	const struct json *u;
 	struct json *doc;
-	int fd, rc, bits;
+	int rc, bits;
 
-	fd = hwpt_open(O_RDWR);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, get_info(fd, &info));
-	close(fd);
+	ASSERT_EQ(0, module_info(&info));
 
 	doc = run(_metadata, &rc, "hwptctl status");
 	EXPECT_EQ(0, rc);
@@ -271,7 +364,45 @@ TEST(status_matches_get_info)
 	EXPECT_STREQ(vendor_of_unit(unit), json_str(u, "vendor"));
 	EXPECT_GE(json_int(u, "devices"), 1);
 	EXPECT_EQ(0, json_bool(doc, "dkms.available"));
+	/* Without DKMS, what it would have said is unknown. */
+	EXPECT_TRUE(json_null(doc, "dkms.status"));
+	EXPECT_TRUE(json_null(doc, "dkms.installed_for_running_kernel"));
+	/* A lockdown mode is a word such as "none", or null: never a path. */
+	EXPECT_TRUE(json_null(doc, "lockdown.mode") ||
+		    (json_str(doc, "lockdown.mode") &&
+		     !strchr(json_str(doc, "lockdown.mode"), '/')));
+	EXPECT_TRUE(json_get(doc, "lockdown.sig_enforce"));
+	EXPECT_TRUE(json_get(doc, "device_node.error"));
+	EXPECT_EQ(1, json_bool(doc, "device_node.open"));
 	json_free(doc);
+}
+
+/* -v shows on the terminal what --json has and the terminal otherwise not. */
+TEST(verbose_shows_what_json_has)
+{
+	char out[64 * 1024], err[512], bdf[32], drv[64];
+	struct json *doc;
+	int rc;
+
+	doc = run(_metadata, &rc, "hwptctl status");
+	EXPECT_EQ(0, run_text(_metadata, out, sizeof(out), err, sizeof(err),
+			      "hwptctl status"));
+	EXPECT_FALSE(strstr(out, "CPU vendor"));
+	EXPECT_EQ(0, run_text(_metadata, out, sizeof(out), err, sizeof(err),
+			      "hwptctl -v status"));
+	EXPECT_TRUE(strstr(out, "CPU vendor"));
+	EXPECT_TRUE(strstr(out, json_str(doc, "iommu.cpu_vendor") ?: "?"));
+	json_free(doc);
+
+	if (!device_with_driver(bdf, sizeof(bdf), drv, sizeof(drv)))
+		SKIP("no PCI device with a driver");
+	EXPECT_EQ(0, run_text(_metadata, out, sizeof(out), err, sizeof(err),
+			      "hwptctl devices"));
+	EXPECT_FALSE(strstr(out, "/driver/unbind"));
+	EXPECT_EQ(0, run_text(_metadata, out, sizeof(out), err, sizeof(err),
+			      "hwptctl devices --verbose"));
+	EXPECT_TRUE(strstr(out, "/driver/unbind"));
+	EXPECT_TRUE(strstr(out, "has-driver"));
 }
 
 /* ---- devices ---- */
@@ -304,6 +435,10 @@ TEST(devices_lists_every_device)
 			continue;
 		found++;
 		EXPECT_STREQ("1234:11e8", json_str(d, "id"));
+		/* Names need libpci, which the static build has not. */
+		EXPECT_TRUE(json_null(d, "vendor_name"));
+		EXPECT_TRUE(json_null(d, "device_name"));
+		EXPECT_TRUE(json_null(d, "class_name"));
 		EXPECT_EQ(s.group, json_int(d, "iommu_group"));
 		ASSERT_TRUE(unit_of(s.bdf, unit, sizeof(unit)));
 		EXPECT_STREQ(unit, json_str(d, "iommu"));
@@ -402,24 +537,105 @@ static void check_hw_info(struct __test_metadata *_metadata,
 	}
 }
 
-TEST(info_of_singleton)
+/* The keys of a device that only a bind tells: all null without one. */
+static const char *const bound_keys[] = {
+	"dev_id", "group_devices_bound", "iopf", "vf", "coherent", "dead",
+	"hwpt_id", "faults", "hw_info", "hw_info_error",
+};
+
+/* What info shows of every device it finds, bound or not. */
+static void check_pci(struct __test_metadata *_metadata,
+		      const struct json *doc, const struct edu_info *s)
 {
+	char unit[64];
+
+	EXPECT_STREQ(s->bdf, json_str(doc, "device.name"));
+	EXPECT_STREQ("1234:11e8", json_str(doc, "device.id"));
+	EXPECT_EQ(s->group, json_int(doc, "device.iommu_group"));
+	ASSERT_TRUE(unit_of(s->bdf, unit, sizeof(unit)));
+	EXPECT_STREQ(unit, json_str(doc, "device.iommu"));
+	EXPECT_STREQ(vendor_of_unit(unit), json_str(doc, "device.iommu_vendor"));
+	EXPECT_TRUE(json_null(doc, "device.vendor_name"));
+	EXPECT_EQ(1, json_bool(doc, "device_node.open"));
+	EXPECT_TRUE(json_null(doc, "device_node.error"));
+}
+
+/* Without --bind, info reads: nothing is bound, and it says what is unknown. */
+TEST(info_reads_only)
+{
+	static const char *const paths[] = { "", "device", "device.hwpt" };
 	struct hwpt_get_info info;
+	struct json *doc, *bound;
+	const struct json *dev;
 	struct edu_info s;
-	struct json *doc;
+	unsigned int i;
 	int fd, rc;
 
 	if (!edu_find(EDU_SINGLETON, &s))
 		SKIP("no singleton edu");
-	fd = hwpt_open(O_RDWR);
-	ASSERT_GE(fd, 0);
-	ASSERT_EQ(0, get_info(fd, &info));
-	close(fd);
+	ASSERT_EQ(0, module_info(&info));
+	ASSERT_TRUE(no_driver_override(s.bdf));
+
 	doc = run(_metadata, &rc, "hwptctl info %s", s.bdf);
 	EXPECT_EQ(0, rc);
-	EXPECT_STREQ(s.bdf, json_str(doc, "device.name"));
+	check_pci(_metadata, doc, &s);
+	EXPECT_TRUE(json_null(doc, "device.driver"));
+	EXPECT_STREQ("free", json_str(doc, "device.hwpt.state"));
+	EXPECT_EQ(1, json_bool(doc, "device.hwpt.can_bind"));
+	EXPECT_EQ(0, json_bool(doc, "device.bound"));
+	dev = json_get(doc, "device");
+	for (i = 0; i < ARRAY_SIZE(bound_keys); i++) {
+		if (!json_null(dev, bound_keys[i]))
+			TH_LOG("device.%s is not null", bound_keys[i]);
+		EXPECT_TRUE(json_null(dev, bound_keys[i]));
+	}
+	EXPECT_EQ(info.caps, json_int(doc, "get_info.caps"));
+	/* Untouched: no driver came and went, no override was left. */
+	EXPECT_FALSE(pci_has_driver(s.bdf));
+	EXPECT_TRUE(no_driver_override(s.bdf));
+
+	/* The same keys as with --bind, where they are filled. */
+	bound = run(_metadata, &rc, "hwptctl info %s --bind", s.bdf);
+	EXPECT_EQ(0, rc);
+	same_keys(_metadata, doc, bound, paths, ARRAY_SIZE(paths));
+	json_free(bound);
+	json_free(doc);
+
+	/*
+	 * Bound in a file of the test's own: info only reads, and so
+	 * succeeds where a bind would be refused, and the test's bind holds.
+	 */
+	fd = hwpt_open(O_RDWR);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, bind_dev(fd, s.bdf, NULL));
+	doc = run(_metadata, &rc, "hwptctl info %s", s.bdf);
+	EXPECT_EQ(0, rc);
+	EXPECT_STREQ("hwpt", json_str(doc, "device.driver"));
+	EXPECT_STREQ("bound-to-hwpt", json_str(doc, "device.hwpt.state"));
+	EXPECT_EQ(0, json_bool(doc, "device.bound"));
+	EXPECT_TRUE(json_null(doc, "device.dev_id"));
+	json_free(doc);
+	EXPECT_TRUE(driver_is(s.bdf, "hwpt"));
+	close(fd);
+}
+
+TEST(info_bind_of_singleton)
+{
+	struct hwpt_get_info info;
+	struct edu_info s;
+	struct json *doc;
+	int rc;
+
+	if (!edu_find(EDU_SINGLETON, &s))
+		SKIP("no singleton edu");
+	ASSERT_EQ(0, module_info(&info));
+	doc = run(_metadata, &rc, "hwptctl info %s --bind", s.bdf);
+	EXPECT_EQ(0, rc);
+	check_pci(_metadata, doc, &s);
+	/* As sysfs showed it before the bind. */
+	EXPECT_STREQ("free", json_str(doc, "device.hwpt.state"));
+	EXPECT_EQ(1, json_bool(doc, "device.bound"));
 	EXPECT_EQ(1, json_int(doc, "device.dev_id"));
-	EXPECT_EQ(s.group, json_int(doc, "device.iommu_group"));
 	EXPECT_EQ(1, json_int(doc, "device.group_devices_bound"));
 	EXPECT_EQ(0, json_bool(doc, "device.vf"));
 	EXPECT_EQ(!!(dev_state(_metadata, s.bdf) & HWPT_DEVICE_COHERENT),
@@ -429,6 +645,7 @@ TEST(info_of_singleton)
 	EXPECT_TRUE(json_null(doc, "device.hwpt_id"));
 	EXPECT_EQ(0, json_int(doc, "device.faults.reported"));
 	EXPECT_EQ(1, json_bool(doc, "device.faults.adds_up"));
+	EXPECT_TRUE(json_null(doc, "device.hw_info_error"));
 	EXPECT_EQ(info.caps, json_int(doc, "get_info.caps"));
 	check_hw_info(_metadata, doc, &s);
 	json_free(doc);
@@ -438,19 +655,39 @@ TEST(info_of_singleton)
 
 TEST(info_errors_say_what_to_do)
 {
+	static const char *const opts[] = { "", " --bind" };
 	char bdf[32], drv[64], want[512];
 	struct edu_info s;
 	struct json *doc;
+	unsigned int i;
 	int fd, rc;
 
-	doc = run(_metadata, &rc, "hwptctl info 0000:7f:1f.7");
-	EXPECT_EQ(1, rc);
-	EXPECT_TRUE(starts(doc, "error", "ENODEV binding 0000:7f:1f.7: "));
-	EXPECT_TRUE(has(doc, "error", "hwptctl devices"));
-	json_free(doc);
+	/* No such device: the same with or without --bind; keys all null. */
+	for (i = 0; i < ARRAY_SIZE(opts); i++) {
+		doc = run(_metadata, &rc, "hwptctl info 0000:7f:1f.7%s",
+			  opts[i]);
+		EXPECT_EQ(1, rc);
+		EXPECT_TRUE(starts(doc, "error", "no PCI device 0000:7f:1f.7"));
+		EXPECT_TRUE(has(doc, "error", "hwptctl devices"));
+		EXPECT_STREQ("0000:7f:1f.7", json_str(doc, "device.name"));
+		EXPECT_TRUE(json_null(doc, "device.id"));
+		EXPECT_TRUE(json_null(doc, "device.hwpt.state"));
+		EXPECT_EQ(0, json_bool(doc, "device.bound"));
+		EXPECT_TRUE(json_null(doc, "device.dev_id"));
+		json_free(doc);
+	}
 
 	if (device_with_driver(bdf, sizeof(bdf), drv, sizeof(drv))) {
+		/* Read, it says what is in the way; the driver stays. */
 		doc = run(_metadata, &rc, "hwptctl info %s", bdf);
+		EXPECT_EQ(0, rc);
+		EXPECT_STREQ(drv, json_str(doc, "device.driver"));
+		EXPECT_STREQ("has-driver", json_str(doc, "device.hwpt.state"));
+		EXPECT_TRUE(has(doc, "device.hwpt.advice", "/driver/unbind"));
+		json_free(doc);
+		EXPECT_TRUE(driver_is(bdf, drv));
+
+		doc = run(_metadata, &rc, "hwptctl info %s --bind", bdf);
 		EXPECT_EQ(1, rc);
 		if (pci_is_bridge(bdf)) {
 			/* A root port: refused as a bridge first. */
@@ -463,6 +700,7 @@ TEST(info_errors_say_what_to_do)
 				 bdf, drv, bdf, bdf);
 			EXPECT_STREQ(want, json_str(doc, "error"));
 		}
+		EXPECT_EQ(0, json_bool(doc, "device.bound"));
 		json_free(doc);
 		EXPECT_TRUE(driver_is(bdf, drv));
 	}
@@ -473,7 +711,7 @@ TEST(info_errors_say_what_to_do)
 	fd = hwpt_open(O_RDWR);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, bind_dev(fd, s.bdf, NULL));
-	doc = run(_metadata, &rc, "hwptctl info %s", s.bdf);
+	doc = run(_metadata, &rc, "hwptctl info %s --bind", s.bdf);
 	EXPECT_EQ(1, rc);
 	snprintf(want, sizeof(want), "EBUSY binding %s: bound to hwpt already",
 		 s.bdf);
@@ -552,7 +790,7 @@ TEST(exercise_without_dma)
 	json_free(doc);
 }
 
-/* Seed 000: a replace through one function moves the whole group. */
+/* A replace through one function moves the whole group. */
 TEST(exercise_edu_group_replace)
 {
 	static const char *const names[] = {
@@ -755,9 +993,13 @@ FIXTURE_TEARDOWN(module)
 
 TEST_F(module, unload_and_load)
 {
+	static const char *const paths[] = {
+		"", "module", "device_node", "secure_boot", "lockdown",
+		"iommu", "dkms",
+	};
 	const char *tool = self->tool;
 	char params[128] = "", allow[8] = "";
-	struct json *doc;
+	struct json *doc, *loaded;
 	int rc;
 
 	/* Loaded again as it was: with the parameters the VM gave it. */
@@ -767,9 +1009,12 @@ TEST_F(module, unload_and_load)
 	if (debug_inject())
 		strcat(strcat(params, params[0] ? " " : ""), "debug_inject=1");
 
-	doc = run(_metadata, &rc, "%s status", tool);
-	EXPECT_STREQ(variant->via, json_str(doc, "module.via"));
+	doc = run(_metadata, &rc, "%s --version", tool);
+	EXPECT_EQ(!strcmp(variant->via, "libkmod"), json_bool(doc, "libkmod"));
+	EXPECT_NE(-1, json_bool(doc, "libpci"));
 	json_free(doc);
+	loaded = run(_metadata, &rc, "%s status", tool);
+	EXPECT_STREQ(variant->via, json_str(loaded, "module.via"));
 	doc = run(_metadata, &rc, "%s unload", tool);
 	EXPECT_EQ(0, rc);
 	json_free(doc);
@@ -782,12 +1027,25 @@ TEST_F(module, unload_and_load)
 	EXPECT_EQ(1, rc);
 	EXPECT_EQ(0, json_bool(doc, "module.loaded"));
 	EXPECT_TRUE(has(doc, "problems.0.problem", "not installed"));
+	/* Installed, not run from a source tree: the package's way. */
+	EXPECT_TRUE(has(doc, "problems.0.fix", "apt install hwpt-dkms"));
+	EXPECT_FALSE(has(doc, "problems.0.fix", "make"));
+	/* Unloaded, the document has the keys it had loaded, null now. */
+	same_keys(_metadata, loaded, doc, paths, ARRAY_SIZE(paths));
+	EXPECT_TRUE(json_null(doc, "module.version"));
+	EXPECT_TRUE(json_null(doc, "get_info"));
+	EXPECT_EQ(0, json_bool(doc, "device_node.open"));
 	json_free(doc);
+	json_free(loaded);
 	/* Not installed for this kernel: no modules.dep entry, no file. */
 	doc = run(_metadata, &rc, "%s load", tool);
 	EXPECT_EQ(1, rc);
 	EXPECT_TRUE(starts(doc, "error", "ENOENT loading hwpt: "));
 	EXPECT_TRUE(has(doc, "error", "--path"));
+	EXPECT_TRUE(has(doc, "error", "apt install hwpt-dkms"));
+	EXPECT_FALSE(has(doc, "error", "install-dkms"));
+	EXPECT_TRUE(json_null(doc, "version"));
+	EXPECT_STREQ(variant->via, json_str(doc, "via"));
 	json_free(doc);
 
 	doc = run(_metadata, &rc, "%s load --path /hwpt.ko %s", tool, params);

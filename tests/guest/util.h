@@ -599,16 +599,24 @@ static inline int dev_counts(int fd, uint32_t dev, struct counts *c)
 	return rc;
 }
 
+/* GET_INFO through a file of its own. */
+static inline int module_info(struct hwpt_get_info *info)
+{
+	int fd = hwpt_open(O_RDWR), rc;
+
+	memset(info, 0, sizeof(*info));
+	if (fd < 0)
+		return -errno;
+	rc = get_info(fd, info);
+	close(fd);
+	return rc;
+}
+
 static inline int module_counts(struct counts *c)
 {
 	struct hwpt_get_info info;
-	int fd = hwpt_open(O_RDWR), rc;
+	int rc = module_info(&info);
 
-	*c = (struct counts){ 0 };
-	if (fd < 0)
-		return -errno;
-	rc = get_info(fd, &info);
-	close(fd);
 	*c = (struct counts){ info.out_faults, info.out_resp_success,
 			      info.out_resp_invalid, info.out_resp_auto, 0 };
 	return rc;

@@ -209,7 +209,7 @@ TEST_F(grp, attach_to_another_pt_is_einval_and_changes_nothing)
 	ASSERT_SNAP_EQ(before, after);
 }
 
-/* Seed 000: a replace moves every attached device of the group at once. */
+/* A replace moves every attached device of the group at once. */
 TEST_F(grp, replace_moves_every_attached_device)
 {
 	struct hwpt_pt *orphan = NULL;
