@@ -45,6 +45,12 @@ unit:
 PREFIX ?= /usr/local
 USER_DIRS := src/lib src/cli man
 
+# libhwpt, hwptctl and the manual pages, built where they are.
+userspace:
+	set -e; for d in $(USER_DIRS); do \
+		$(MAKE) -C $$d PREFIX='$(PREFIX)'; \
+	done
+
 install: install-src
 	set -e; for d in $(USER_DIRS); do \
 		$(MAKE) -C $$d install DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)'; \
@@ -89,5 +95,5 @@ check-debug:
 demo:
 	scripts/demo.sh
 
-.PHONY: all module clean-module clean unit install install-src \
+.PHONY: all module clean-module clean unit userspace install install-src \
 	install-dkms deb check check-debug demo

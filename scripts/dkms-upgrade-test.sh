@@ -7,7 +7,7 @@
 #      (which pulls in dkms) builds and installs hwpt.ko for 6.1 in
 #      /lib/modules/KREL/updates/dkms, with 6.1's vermagic, signed with
 #      DKMS's own key (/var/lib/dkms/mok.key, made on the first build);
-#   2. apt install ./hwpt-tools_VER_ARCH.deb: installs, pulls libhwpt0
+#   2. apt install ./hwpt-tools_VER_ARCH.deb: installs, pulls libhwpt1
 #      from the packages' apt repository, and its programs and libraries
 #      find every library they need; libhwpt-dev links a program through
 #      pkg-config;
@@ -65,7 +65,7 @@ v612=$(kernel_vermagic)
 base_pkgs=(build-essential gcc make dpkg-dev patch kmod lsb-release
 	openssl xz-utils "linux-headers-$k61")
 # What it has downloaded only.
-later_pkgs=(dkms "linux-headers-$k612" pkgconf)
+later_pkgs=(dkms "linux-headers-$k612" pkgconf libpci3)
 
 # make_base: the cached system, with $base_pkgs (make_root).
 make_base() {
@@ -130,7 +130,7 @@ mount -t overlay overlay \
 	-o "lowerdir=$base,upperdir=$out/upper,workdir=$out/work" "$root"
 mount_root "$root"
 # The packages as an apt repository in /tmp/debs, as a lab's archive
-# would have them: apt pulls libhwpt0 from there for hwpt-tools.
+# would have them: apt pulls libhwpt1 from there for hwpt-tools.
 mkdir -p "$root/tmp/debs"
 cp "$BUILD/deb/"*.deb "$BUILD/deb/Packages" "$root/tmp/debs/"
 echo "deb [trusted=yes] file:/tmp/debs ./" >"$root/etc/apt/sources.list.d/hwpt.list"
@@ -186,13 +186,13 @@ install_dkms() {
 	module_ok "$k61" "$v61"
 }
 
-# install_tools: apt install ./hwpt-tools_*.deb pulls libhwpt0 in, the
+# install_tools: apt install ./hwpt-tools_*.deb pulls libhwpt1 in, the
 # programs and libraries find every library they link, and libhwpt-dev's
 # pkg-config file links a program.
 install_tools() {
 	local f bad=0
 	in_root "$root" apt-get -q -y install "/tmp/debs/${tools_deb##*/}" || return 1
-	in_root "$root" dpkg -s libhwpt0 >/dev/null || { echo "libhwpt0 not pulled in"; return 1; }
+	in_root "$root" dpkg -s libhwpt1 >/dev/null || { echo "libhwpt1 not pulled in"; return 1; }
 	in_root "$root" hwptctl --help >/dev/null || { echo "hwptctl --help failed"; return 1; }
 	while read -r f; do
 		[ ! -L "$root$f" ] || continue
@@ -202,7 +202,7 @@ install_tools() {
 		if in_root "$root" ldd "$f" | grep 'not found'; then
 			bad=1
 		fi
-	done < <(in_root "$root" dpkg -L hwpt-tools libhwpt0)
+	done < <(in_root "$root" dpkg -L hwpt-tools libhwpt1)
 	[ "$bad" = 0 ] || return 1
 	in_root "$root" apt-get -q -y install libhwpt-dev pkgconf || return 1
 	[ -f "$root/usr/include/linux/hwpt.h" ] || { echo "no /usr/include/linux/hwpt.h"; return 1; }
@@ -241,7 +241,7 @@ remove_dkms() {
 }
 
 step "hwpt-dkms installs, builds hwpt.ko for $k61" install_dkms
-step "hwpt-tools installs, pulls libhwpt0, links; libhwpt-dev links a program" install_tools
+step "hwpt-tools installs, pulls libhwpt1, links; libhwpt-dev links a program" install_tools
 step "kernel $k612 installed without headers, install does not fail" kernel_image
 step "headers $k612 installed, DKMS builds hwpt.ko for it unasked" kernel_headers
 step "hwpt-dkms removed, modules gone" remove_dkms

@@ -8,7 +8,7 @@
 # in debian/*lintian-overrides.
 #   build/deb/hwpt_VER.dsc, hwpt_VER.tar.xz   the source package
 #   build/deb/hwpt-dkms_VER_all.deb           module sources, for DKMS
-#   build/deb/libhwpt0_VER_ARCH.deb           the shared library
+#   build/deb/libhwpt1_VER_ARCH.deb           the shared library
 #   build/deb/libhwpt-dev_VER_ARCH.deb        headers, static library, .pc
 #   build/deb/hwpt-tools_VER_ARCH.deb         hwptctl
 #   build/deb/Packages                        an apt repository of them
@@ -50,6 +50,9 @@ mkdir -p "$out/upper" "$out/work" "$root"
 mount -t overlay overlay \
 	-o "lowerdir=$base,upperdir=$out/upper,workdir=$out/work" "$root"
 mount_root "$root"
+# The Build-Depends' .debs outlive the overlay: later builds reuse them.
+mkdir -p "$HWPT_CACHE/debs/build-deps"
+mount --bind "$HWPT_CACHE/debs/build-deps" "$root/var/cache/apt/archives"
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 src=$root/build/hwpt-$ver
 copy_tree "$src"
@@ -68,6 +71,7 @@ run_quiet "$out/dpkg-buildpackage.log" in_root "$root" sh -c \
 	"cd /build/hwpt-$ver && SOURCE_DATE_EPOCH=$epoch dpkg-buildpackage -us -uc"
 cat "$out/dpkg-buildpackage.log" >>"$logf"
 find "$root/build" -maxdepth 1 -type f -exec cp {} "$out/" \;
+umount "$root/var/cache/apt/archives"
 umount_root "$root"
 umount "$root"
 rm -rf "$out/upper" "$out/work" "$root"
@@ -79,11 +83,16 @@ rm -rf "$out/upper" "$out/work" "$root"
 log "lintian --pedantic"
 changes=$(echo "$out"/hwpt_"$ver"_*.changes)
 [ -f "$changes" ] || die "dpkg-buildpackage made no .changes"
+# Not as root (lintian says why): as nobody, on a copy it can reach
+# whatever the permissions of the directories above build/.
+lint=$(mktemp -d /tmp/hwpt-lintian.XXXXXX)
+cp "$out"/hwpt_"$ver"* "$out"/*.deb "$lint/"
+chown -R nobody "$lint"
 rc=0
-chmod -R a+rX "$out"
-runuser -u nobody -- env HOME=/tmp TMPDIR=/tmp \
+runuser -u nobody -- env HOME="$lint" TMPDIR="$lint" \
 	lintian --pedantic --display-info --display-experimental --show-overrides \
-	--fail-on error,warning "$changes" >"$out/lintian.txt" 2>&1 || rc=$?
+	--fail-on error,warning "$lint/${changes##*/}" >"$out/lintian.txt" 2>&1 || rc=$?
+rm -rf "$lint"
 sed 's/^/  /' "$out/lintian.txt"
 [ "$rc" = 0 ] || die "lintian failed (exit $rc): $out/lintian.txt"
 

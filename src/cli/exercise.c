@@ -218,7 +218,7 @@ static bool ex_dma(struct ex *x, struct ex_dev *d, uint32_t hwpt,
 /* Every device is on @hwpt (0: detached), as DEVICE_GET says. */
 static bool ex_check_pt(struct ex *x, uint32_t hwpt)
 {
-	struct hwpt_device_get g;
+	struct hwpt_device_get g = { .size = sizeof(g) };
 	unsigned int i;
 	char on[32];
 	int rc;

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #ifdef HAVE_LIBPCI
-#include <stdarg.h>
+#include <setjmp.h>
 #include <pci/pci.h>
 #endif
 
@@ -23,30 +23,35 @@
 const bool cli_have_libpci = true;
 
 static struct pci_access *names_pacc;
+static sigjmp_buf names_jmp;
+static bool names_off;
 
-/* A pci.ids that does not parse: no names, and no noise. */
+/* Warnings of a pci.ids that does not parse: no names, and no noise. */
 static void names_quiet(char *msg, ...)
 {
 	(void)msg;
 }
 
-/* libpci's fatal errors (out of memory): it wants no return. */
+/*
+ * libpci reports a pci.ids it cannot parse, and running out of memory, as
+ * fatal errors that must not return; hwptctl then goes on without names
+ * (the output, a JSON document say, must still be whole).
+ */
 static void __attribute__((noreturn)) names_fatal(char *msg, ...)
 {
-	va_list ap;
-
-	va_start(ap, msg);
-	fputs("hwptctl: libpci: ", stderr);
-	vfprintf(stderr, msg, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(CLI_FAIL);
+	(void)msg;
+	siglongjmp(names_jmp, 1);
 }
 
 /* @flags' name of @a (and @b), or NULL if the database has none. */
 static const char *names_lookup(char *buf, size_t len, int flags, int a,
 				int b)
 {
+	if (names_off || sigsetjmp(names_jmp, 0)) {
+		/* libpci's state is unknown after a fatal error: left alone. */
+		names_off = true;
+		return NULL;
+	}
 	if (!names_pacc) {
 		/* Names need no access method: no pci_init(), no probing. */
 		names_pacc = pci_alloc();
@@ -70,7 +75,7 @@ void cli_pci_names(const struct hwpt_pci_info *p, struct cli_pci_names *n)
 
 void cli_pci_names_end(void)
 {
-	if (names_pacc)
+	if (names_pacc && !names_off)
 		pci_cleanup(names_pacc);
 	names_pacc = NULL;
 }

@@ -427,7 +427,7 @@ static void status_dkms(struct status *st)
 		out_str(NULL, any ? "               %s\n" : "DKMS           %s\n",
 			line);
 		any = true;
-		/* "hwpt/0.1.0, 6.1.0-27-amd64, x86_64: installed" */
+		/* "hwpt/0.2.0, 6.1.0-27-amd64, x86_64: installed" */
 		if (strstr(line, st->uts.release) && strstr(line, "installed"))
 			here = true;
 	}

@@ -243,7 +243,8 @@ int lh_sized(const struct hwpt_ctx *ctx, void *s, size_t min, bool zero,
 	uint32_t size;
 
 	memcpy(&size, s, sizeof(size));
-	if (size < min) {
+	/* An uninitialised size must not become a wild memset. */
+	if (size < min || size > LH_SIZE_MAX) {
 		snprintf(advice, sizeof(advice),
 			 "set its size to sizeof(struct %s) first", type);
 		return lh_fail_advice(ctx, -EINVAL, advice,

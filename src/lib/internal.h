@@ -12,6 +12,8 @@
 /* The size of @type up to and including @member: a first version's size. */
 #define LH_SIZE_UPTO(type, member) \
 	(offsetof(type, member) + sizeof(((type *)0)->member))
+/* No struct of the library or the uAPI comes near: a bigger size is garbage. */
+#define LH_SIZE_MAX	4096
 
 struct hwpt_ctx {
 	int fd;

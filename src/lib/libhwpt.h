@@ -16,7 +16,7 @@
  * made through it (devices go back to the kernel, mappings are unpinned).
  * IDs are the uAPI's object IDs.
  *
- * ABI (libhwpt.so.0, symbols at version LIBHWPT_0): a structure that the
+ * ABI (libhwpt.so.1, symbols at version LIBHWPT_1): a structure that the
  * caller allocates and a call fills begins with its size, which the caller
  * sets to sizeof first, as for the uAPI's own structures; the library then
  * writes no further than that, so that a program built against this header
@@ -187,12 +187,12 @@ enum hwpt_pci_state {
 	LIBHWPT_PCI_NO_GROUP,	/* no IOMMU group: no IOMMU translates it */
 };
 
-/* Fixed in LIBHWPT_0: the peers are an array inside struct hwpt_pci_info. */
+/* Fixed in LIBHWPT_1: the peers are an array inside struct hwpt_pci_info. */
 #define LIBHWPT_PCI_MAX_PEERS	16
 
 /*
  * Another device of the same IOMMU group: what makes it block a bind.
- * Fixed in LIBHWPT_0 (an array element); hwpt_pci_inspect() it for more.
+ * Fixed in LIBHWPT_1 (an array element); hwpt_pci_inspect() it for more.
  */
 struct hwpt_pci_peer {
 	char name[32];

@@ -215,7 +215,8 @@ int hwpt_pci_inspect(const char *name, struct hwpt_pci_info *info)
 	memcpy(info, &all, size < sizeof(all) ? size : sizeof(all));
 	if (size > sizeof(all))
 		memset((char *)info + sizeof(all), 0, size - sizeof(all));
-	info->size = size;
+	/* What this library filled: a newer caller learns where it stopped. */
+	info->size = size < sizeof(all) ? size : sizeof(all);
 	return rc;
 }
 
