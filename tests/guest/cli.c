@@ -24,6 +24,31 @@
 #define ERR_FILE	"/tmp/hwptctl.stderr"
 
 /*
+ * Run @cmd through the shell: stdout into @out (room for @len bytes), the
+ * first line of stderr into @err; the wait status, -1 if it could not run.
+ */
+static int shell(const char *cmd, char *out, size_t len, char *err,
+		 size_t elen)
+{
+	char line[600];
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	snprintf(line, sizeof(line), "%s 2>%s", cmd, ERR_FILE);
+	p = popen(line, "r");
+	if (!p)
+		return -1;
+	while (n < len - 1 && !feof(p) && !ferror(p))
+		n += fread(out + n, 1, len - 1 - n, p);
+	out[n] = 0;
+	st = pclose(p);
+	err[0] = 0;
+	read_file(ERR_FILE, err, elen);
+	return st;
+}
+
+/*
  * Run @fmt (a hwptctl command line) with --json; its exit status in *@rc, its document parsed
  * (the test fails if stdout is not exactly one JSON object). The document's
  * "ok" must match the exit status.
@@ -34,28 +59,20 @@ static struct json *run(struct __test_metadata *_metadata, int *rc,
 	char cmd[512], err[512] = "";
 	const char *why;
 	struct json *doc;
-	size_t n = 0;
 	va_list ap;
 	char *out;
 	long at;
-	FILE *p;
 	int st;
 
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	strcat(cmd, " --json 2>" ERR_FILE);
+	strcat(cmd, " --json");
 	out = malloc(OUT_MAX);
 	ASSERT_NONNULL(out);
-	p = popen(cmd, "r");
-	ASSERT_NONNULL(p);
-	while (n < OUT_MAX - 1 && !feof(p) && !ferror(p))
-		n += fread(out + n, 1, OUT_MAX - 1 - n, p);
-	out[n] = 0;
-	st = pclose(p);
-	ASSERT_TRUE(WIFEXITED(st));
+	st = shell(cmd, out, OUT_MAX, err, sizeof(err));
+	ASSERT_TRUE(st != -1 && WIFEXITED(st));
 	*rc = WEXITSTATUS(st);
-	read_file(ERR_FILE, err, sizeof(err));
 	doc = json_parse(out, &why, &at);
 	if (!doc || doc->type != JSON_OBJ)
 		TH_LOG("%s: exit %d, not one JSON object (%s at %ld): %.300s%s%s",
@@ -87,24 +104,14 @@ static int run_text(struct __test_metadata *_metadata, char *out, size_t len,
 		    char *err, size_t elen, const char *fmt, ...)
 {
 	char cmd[512];
-	size_t n = 0;
 	va_list ap;
-	FILE *p;
 	int st;
 
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	strcat(cmd, " 2>" ERR_FILE);
-	p = popen(cmd, "r");
-	ASSERT_NONNULL(p);
-	while (n < len - 1 && !feof(p) && !ferror(p))
-		n += fread(out + n, 1, len - 1 - n, p);
-	out[n] = 0;
-	st = pclose(p);
-	err[0] = 0;
-	read_file(ERR_FILE, err, elen);	/* the first line */
-	ASSERT_TRUE(WIFEXITED(st));
+	st = shell(cmd, out, len, err, elen);
+	ASSERT_TRUE(st != -1 && WIFEXITED(st));
 	return WEXITSTATUS(st);
 }
 
