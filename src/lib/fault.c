@@ -29,6 +29,12 @@ int hwpt_fault_wait(struct hwpt_ctx *ctx, int fault_fd, int timeout_ms)
 	if (n < 0)
 		return lh_fail(ctx, -errno, LH_FAULT_READ,
 			       "waiting for faults on fd %d", fault_fd);
+	/* A queue destroyed under its fd polls as an error, for ever. */
+	if (n > 0 && !(p.revents & POLLIN) &&
+	    (p.revents & (POLLERR | POLLHUP | POLLNVAL)))
+		return lh_fail(ctx, -ENODEV, LH_FAULT_READ,
+			       "waiting for faults on fd %d: its queue is gone",
+			       fault_fd);
 	return n > 0 && (p.revents & POLLIN);
 }
 

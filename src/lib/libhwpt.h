@@ -155,7 +155,10 @@ int hwpt_destroy(struct hwpt_ctx *ctx, uint32_t id);
  */
 int hwpt_fault_queue_alloc(struct hwpt_ctx *ctx, uint32_t *fault_id,
 			   int *fault_fd);
-/* Wait up to @timeout_ms (-1: forever) for faults: 1 if some wait, 0 if not. */
+/*
+ * Wait up to @timeout_ms (-1: forever) for faults: 1 if some wait, 0 if
+ * not, -ENODEV once the queue is gone.
+ */
 int hwpt_fault_wait(struct hwpt_ctx *ctx, int fault_fd, int timeout_ms);
 /*
  * Read whole fault groups into @recs (room for @max records: at least
