@@ -158,11 +158,8 @@ static void devices_pci(const char *name, const struct hwpt_pci_info *p,
 	}
 	out_obj("hwpt");
 	if (!p) {
-		out_str("can_bind", NULL, NULL);
-		out_str("state", NULL, NULL);
-		out_str("verdict", NULL, NULL);
-		out_str("advice", NULL, NULL);
-		out_str("unbind_first", NULL, NULL);
+		out_nulls("can_bind", "state", "verdict", "advice",
+			  "unbind_first", NULL);
 		out_end();
 		return;
 	}
@@ -188,9 +185,7 @@ int cmd_devices(int argc, char **argv)
 	n = scandir("/sys/bus/pci/devices", &names, NULL, alphasort);
 	if (n < 0) {
 		out_error("/sys/bus/pci/devices: %m (is sysfs mounted?)");
-		out_str("devices", NULL, NULL);
-		out_str("total", NULL, NULL);
-		out_str("free", NULL, NULL);
+		out_nulls("devices", "total", "free", NULL);
 		return CLI_FAIL;
 	}
 	out_text("%-13s %-10s %-7s %-5s %-7s %-11s %-10s %-18s %s\n", "DEVICE",

@@ -148,8 +148,7 @@ static void fq_show(const struct fq *f, const struct hwpt_pgfault *r,
 			 f->t_answer[idx] - fq_t_inject(f, idx));
 	} else {
 		/* Not injected by this run: no injection time to count from. */
-		out_str("read_us", NULL, NULL);
-		out_str("answer_us", NULL, NULL);
+		out_nulls("read_us", "answer_us", NULL);
 	}
 	out_text("\n");
 	out_end();

@@ -130,6 +130,16 @@ void out_str(const char *key, const char *fmt, const char *v)
 	}
 }
 
+void out_nulls(const char *key, ...)
+{
+	va_list ap;
+
+	va_start(ap, key);
+	for (; key; key = va_arg(ap, const char *))
+		out_str(key, NULL, NULL);
+	va_end(ap);
+}
+
 void out_uint(const char *key, const char *fmt, unsigned long long v)
 {
 	if (out.json) {

@@ -33,6 +33,8 @@ void out_end(void);
 
 /* A value; @v NULL is JSON null (and "-" on the terminal). */
 void out_str(const char *key, const char *fmt, const char *v);
+/* JSON nulls for the keys, a NULL after the last: unknown in this state. */
+void out_nulls(const char *key, ...) __attribute__((sentinel));
 void out_uint(const char *key, const char *fmt, unsigned long long v);
 void out_int(const char *key, const char *fmt, long long v);
 /* On the terminal @fmt gets "yes" or "no". */

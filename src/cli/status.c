@@ -138,11 +138,8 @@ static void status_module(struct status *st)
 			out_vtext("  signer       %s\n",
 				  m->signer[0] ? m->signer : "none (unsigned)");
 		out_vtext("  looked up    via %s\n", m->via);
-		out_str("state", NULL, NULL);
-		out_str("version", NULL, NULL);
-		out_str("refcount", NULL, NULL);
-		out_str("taint", NULL, NULL);
-		out_str("parameters", NULL, NULL);
+		out_nulls("state", "version", "refcount", "taint", "parameters",
+			  NULL);
 		out_end();
 		if (m->path[0])
 			problem(st, "hwptctl load (or modprobe hwpt)",
@@ -414,8 +411,7 @@ static void status_dkms(struct status *st)
 	if (!have_cmd("dkms")) {
 		out_text("DKMS           not installed%s\n",
 			 st->mod.loaded ? " (not needed: hwpt is loaded)" : "");
-		out_str("status", NULL, NULL);
-		out_str("installed_for_running_kernel", NULL, NULL);
+		out_nulls("status", "installed_for_running_kernel", NULL);
 		out_end();
 		/* Without a module, status_module()'s fix brings DKMS too. */
 		return;
