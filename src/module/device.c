@@ -317,6 +317,18 @@ static int hwpt_device_bind_driver(struct hwpt_device *dev,
 	rc = hwpt_inject(-EIO, device_driver_attach(&hwpt_pci_driver.driver,
 						    &pdev->dev));
 	hwpt_binding = NULL;
+	/*
+	 * A rescan may probe the device for us, through our binding, before
+	 * our attach gets its lock; the attach then finds a driver (EBUSY).
+	 * Bound to hwpt with our device is bound, whoever probed it.
+	 */
+	if (rc == -EBUSY) {
+		device_lock(&pdev->dev);
+		if (pdev->dev.driver == &hwpt_pci_driver.driver &&
+		    pci_get_drvdata(pdev) == dev)
+			rc = 0;
+		device_unlock(&pdev->dev);
+	}
 	if (rc == -ENXIO && b.rc)
 		rc = b.rc;
 	else if (rc == -EAGAIN)
